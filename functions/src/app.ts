@@ -1,0 +1,88 @@
+/**
+ * The Hono app shared by the local server and every Lambda function.
+ * Errors are mapped to `{ error: { code, message, details } }` here, in one place.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { AppError, tooLarge } from './errors';
+import type { Env } from './context';
+import type { Router } from './http';
+import { log } from './log';
+import { keyRoutes } from './routes/keys';
+import { roadmapRoutes } from './routes/roadmap';
+import type { Services } from './services';
+
+export const API_BODY_LIMIT = 2 * 1024 * 1024;
+
+export interface AppOptions {
+  /** which route groups to mount (Lambda functions mount only their own) */
+  parts?: ('api' | 'ingest' | 'health')[];
+}
+
+export function createApp(services: Services, opts: AppOptions = {}) {
+  const parts = new Set(opts.parts ?? ['api', 'ingest', 'health']);
+  const app = new OpenAPIHono<Env>();
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'viewer, editor or admin token' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'writeKey', { type: 'http', scheme: 'basic', description: 'write key as the Basic-auth user (Segment), or Bearer, or `writeKey` in the body' });
+
+  app.use('*', async (c, next) => {
+    c.set('services', services);
+    const started = performance.now();
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    if (c.res.status >= 500) log.error('request failed', { method: c.req.method, path: c.req.path, status: c.res.status });
+    else log.debug('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
+  });
+
+  if (parts.has('health')) {
+    app.get('/health', (c) => c.json({ status: 'ok', version: '0.1.0', store: services.config.SEXTANT_STORE }));
+    app.doc31('/openapi.json', {
+      openapi: '3.1.0',
+      info: { title: 'Sextant API', version: '1.0.0', description: 'Analytics-driven roadmap: ingest product events, measure shipped epics, plan the next iteration.' },
+    });
+  }
+
+  if (parts.has('api')) {
+    const api = new Hono<Env>();
+    api.use('*', bodyLimit({ maxSize: API_BODY_LIMIT, onError: () => { throw tooLarge(`request body exceeds ${API_BODY_LIMIT} bytes`); } }));
+    const r: Router = { hono: api, registry: app.openAPIRegistry, prefix: '/api/v1' };
+    roadmapRoutes(r);
+    keyRoutes(r);
+    app.route('/api/v1', api);
+  }
+
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      if (err.status === 429 && typeof (err.details as { retryAfterSeconds?: number })?.retryAfterSeconds === 'number') {
+        c.header('Retry-After', String((err.details as { retryAfterSeconds: number }).retryAfterSeconds));
+      }
+      return c.json({ error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } }, err.status as ContentfulStatusCode);
+    }
+    if (err instanceof HTTPException) {
+      return c.json({ error: { code: err.status === 413 ? 'payload_too_large' : 'http_error', message: err.message || 'request failed' } }, err.status as ContentfulStatusCode);
+    }
+    if (isStoreUnavailable(err)) {
+      c.header('Retry-After', '5');
+      return c.json({ error: { code: 'unavailable', message: 'the store is unavailable or throttling; retry later' } }, 503);
+    }
+    log.error('unhandled error', { path: c.req.path, error: (err as Error).name, message: (err as Error).message });
+    return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
+  });
+  return app;
+}
+
+/** Store faults that a client should retry: throttling after our own retries, connection failures. */
+export function isStoreUnavailable(err: unknown): boolean {
+  const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  return (
+    ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'ServiceUnavailable', 'InternalServerError', 'TimeoutError'].includes(e.name ?? '') ||
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(e.code ?? '') ||
+    (e.$metadata?.httpStatusCode ?? 0) >= 500
+  );
+}
+
+export type App = ReturnType<typeof createApp>;

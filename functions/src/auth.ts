@@ -1,0 +1,43 @@
+/** Credentials: bearer tokens (roles) for the API, write keys (scope ingest) for ingest. */
+import type { Context, MiddlewareHandler } from 'hono';
+import { ROLE_RANK, type KeyRecord, type Role } from '../../shared/keys';
+import { forbidden, unauthorized } from './errors';
+import type { Env } from './context';
+
+/** The key presented as `Bearer <key>` or as the Basic-auth user (Segment's way). */
+export function presentedKey(c: Context<Env>): string | undefined {
+  const h = c.req.header('authorization');
+  if (!h) return undefined;
+  const [scheme, value] = h.trim().split(/\s+/, 2);
+  if (!value) return undefined;
+  if (/^bearer$/i.test(scheme)) return value;
+  if (/^basic$/i.test(scheme)) {
+    try {
+      const decoded = Buffer.from(value, 'base64').toString('utf8');
+      const user = decoded.split(':')[0];
+      return user || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+export async function authenticate(c: Context<Env>, key: string | undefined): Promise<KeyRecord> {
+  if (!key) throw unauthorized('missing credentials: send "Authorization: Bearer <token>"');
+  if (key.length > 200) throw unauthorized('invalid credentials');
+  const record = await c.get('services').keys.authenticate(key);
+  if (!record) throw unauthorized('invalid or revoked credentials');
+  return record;
+}
+
+/** Require a role token of at least `min`. */
+export function requireRole(min: Role): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const record = await authenticate(c, presentedKey(c));
+    if (record.scope === 'ingest') throw forbidden('a write key (scope ingest) can only send events to /v1/*; use a viewer, editor or admin token');
+    if (ROLE_RANK[record.scope] < ROLE_RANK[min]) throw forbidden(`this needs the ${min} role; your token has ${record.scope}`);
+    c.set('principal', record);
+    await next();
+  };
+}

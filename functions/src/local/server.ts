@@ -1,0 +1,96 @@
+/**
+ * `npm start`: one process on 127.0.0.1:8787 serving the API, the ingest endpoints and the
+ * built dashboard, on the embedded store, with the Fabrikam demo seeded on first run.
+ */
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createApp } from '../app';
+import { bootstrap } from '../bootstrap';
+import { loadConfig, type Config } from '../config';
+import { log } from '../log';
+import type { Services } from '../services';
+import { prepareLocal } from './prepare';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: Services;
+  signInToken: string;
+  close(): Promise<void>;
+}
+
+const WEB_DIST = resolve(import.meta.dirname, '../../../web/dist');
+
+export async function startServer(config: Config, opts: { quiet?: boolean } = {}): Promise<RunningServer> {
+  const services = await bootstrap(config);
+  const local = await prepareLocal(services, { quiet: opts.quiet });
+  const app = createApp(services);
+  if (existsSync(WEB_DIST)) {
+    const index = readFileSync(resolve(WEB_DIST, 'index.html'), 'utf8');
+    app.use('/assets/*', serveStatic({ root: WEB_DIST, onFound: (_p, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable') }));
+    app.use('/favicon.svg', serveStatic({ root: WEB_DIST }));
+    // SPA fallback: any other GET that is not the API or ingest gets the app shell
+    app.get('*', (c, next) => {
+      const p = c.req.path;
+      if (p.startsWith('/api/') || p.startsWith('/v1/') || p === '/health' || p === '/openapi.json') return next();
+      c.header('Cache-Control', 'no-cache');
+      c.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+      return c.html(index);
+    });
+  }
+  const server = await new Promise<ReturnType<typeof serve>>((ok, fail) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => ok(s));
+    s.once('error', fail);
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+  const url = `http://${config.HOST}:${port}`;
+  return {
+    url,
+    port,
+    services,
+    signInToken: local.signInToken,
+    async close() {
+      local.stop();
+      await new Promise<void>((ok) => server.close(() => ok()));
+      await services.store.close();
+    },
+  };
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(1);
+  }
+  const running = await startServer(config);
+  const hasWeb = existsSync(WEB_DIST);
+  const lines = [
+    '',
+    `  Sextant is running at ${running.url}`,
+    hasWeb ? `  Dashboard (signed in as admin): ${running.url}/#token=${running.signInToken}` : '  Dashboard not built: run `npm run build:web`',
+    `  API: ${running.url}/api/v1  ·  OpenAPI: ${running.url}/openapi.json  ·  Ingest: ${running.url}/v1/batch`,
+    `  API calls: Authorization: Bearer <token> (the sign-in token above works; create more with \`npm run sextant -- keys create\`)`,
+    `  Store: ${config.SEXTANT_STORE}${config.SEXTANT_STORE === 'dynalite' ? ` in ${resolve(config.SEXTANT_DATA_DIR)}` : ''}`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  const stop = async () => {
+    await running.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((e) => {
+    log.error('failed to start', { message: (e as Error).message });
+    process.exit(1);
+  });
+}

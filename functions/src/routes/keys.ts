@@ -1,0 +1,20 @@
+/** Key management (admin): write keys for ingest and role tokens for the API. */
+import { z } from 'zod';
+import { KeyCreate, KeyCreated, KeyRecord } from '../../../shared/keys';
+import { notFound } from '../errors';
+import { endpoint, type Router } from '../http';
+
+export function keyRoutes(r: Router) {
+  const tags = ['Keys'];
+  endpoint(r, { method: 'get', path: '/keys', summary: 'List keys (never their secret)', tags, auth: 'admin', responses: { 200: { description: 'Keys, newest first', schema: z.array(KeyRecord) } } }, async (c) => {
+    return c.json(await c.get('services').keys.list());
+  });
+  endpoint(r, { method: 'post', path: '/keys', summary: 'Create a key; the key is shown in this response only', tags, auth: 'admin', body: KeyCreate, responses: { 201: { description: 'The new key', schema: KeyCreated } } }, async (c, { body }) => {
+    return c.json(await c.get('services').keys.create(body), 201);
+  });
+  endpoint(r, { method: 'delete', path: '/keys/:id', summary: 'Revoke a key (effective on its next request)', tags, auth: 'admin', responses: { 200: { description: 'The revoked key', schema: KeyRecord } } }, async (c, { params }) => {
+    const revoked = await c.get('services').keys.revoke(params.id);
+    if (!revoked) throw notFound('key', params.id);
+    return c.json(revoked);
+  });
+}

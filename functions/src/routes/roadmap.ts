@@ -1,0 +1,207 @@
+/** Roadmap routes: the whole document (export/import) and CRUD per entity. */
+import { z } from 'zod';
+import {
+  Epic,
+  EpicPatch,
+  Milestone,
+  MilestonePatch,
+  Mission,
+  Roadmap,
+  ShipRequest,
+  Story,
+  StoryPatch,
+  Theme,
+  ThemePatch,
+  roadmapProblems,
+} from '../../../shared/roadmap';
+import { AppError, badRequest, conflict, notFound } from '../errors';
+import { todayUtc } from '../../../shared/primitives';
+import { endpoint, validate, type Router } from '../http';
+import type { Services } from '../services';
+import type { EntityKind } from '../store/roadmap-store';
+
+const EMPTY: Roadmap = { mission: { statement: 'Describe why this product exists' }, themes: [], milestones: [], epics: [], stories: [] };
+
+async function current(s: Services) {
+  return (await s.roadmaps.get()) ?? { roadmap: structuredClone(EMPTY), version: 0 };
+}
+
+/** Check a changed document with the whole-document rules; 400 with precise messages. */
+function checkDocument(doc: Roadmap) {
+  const problems = roadmapProblems(doc);
+  if (problems.length) {
+    throw new AppError(
+      400,
+      'invalid_reference',
+      problems.map((p) => p.message).slice(0, 3).join('; '),
+      problems.map((p) => ({ path: p.path.join('.'), message: p.message })),
+    );
+  }
+}
+
+type ListKey = 'themes' | 'milestones' | 'epics' | 'stories';
+interface Resource {
+  kind: EntityKind;
+  list: ListKey;
+  label: string;
+  schema: z.ZodType;
+  patch: z.ZodType;
+  /** what must be true before deleting (409 otherwise), and what is deleted with it */
+  beforeDelete(doc: Roadmap, id: string): { kind: EntityKind; id: string }[];
+}
+
+const resources: Resource[] = [
+  {
+    kind: 'theme',
+    list: 'themes',
+    label: 'theme',
+    schema: Theme,
+    patch: ThemePatch,
+    beforeDelete(doc, id) {
+      const using = doc.epics.filter((e) => e.themeId === id).map((e) => e.id);
+      if (using.length) throw conflict(`theme "${id}" still has ${using.length} epic(s); move or delete them first`, { epics: using });
+      return [];
+    },
+  },
+  {
+    kind: 'milestone',
+    list: 'milestones',
+    label: 'milestone',
+    schema: Milestone,
+    patch: MilestonePatch,
+    beforeDelete(doc, id) {
+      const using = doc.epics.filter((e) => e.milestoneId === id).map((e) => e.id);
+      if (using.length) throw conflict(`milestone "${id}" still has ${using.length} epic(s); move them first`, { epics: using });
+      return [];
+    },
+  },
+  {
+    kind: 'epic',
+    list: 'epics',
+    label: 'epic',
+    schema: Epic,
+    patch: EpicPatch,
+    beforeDelete(doc, id) {
+      const followers = doc.epics.filter((e) => e.followUpOf === id).map((e) => e.id);
+      if (followers.length) throw conflict(`epic "${id}" has follow-ups (${followers.join(', ')}); delete them first`);
+      // an epic's stories go with it
+      return doc.stories.filter((s) => s.epicId === id).map((s) => ({ kind: 'story' as const, id: s.id }));
+    },
+  },
+  { kind: 'story', list: 'stories', label: 'story', schema: Story, patch: StoryPatch, beforeDelete: () => [] },
+];
+
+/** Merge a patch: `null` removes an optional field. */
+function merge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}
+
+export function roadmapRoutes(r: Router) {
+  const tags = ['Roadmap'];
+  endpoint(r, { method: 'get', path: '/roadmap', summary: 'Export the whole roadmap document', tags, auth: 'viewer', responses: { 200: { description: 'The roadmap', schema: Roadmap } } }, async (c) => {
+    const { roadmap, version } = await current(c.get('services'));
+    c.header('ETag', `"v${version}"`);
+    return c.json(roadmap);
+  });
+
+  endpoint(
+    r,
+    { method: 'put', path: '/roadmap', summary: 'Import (replace) the whole roadmap document; an invalid document changes nothing', tags, auth: 'editor', body: Roadmap, responses: { 200: { description: 'The stored roadmap', schema: Roadmap } } },
+    async (c, { body }) => {
+      const s = c.get('services');
+      const ifMatch = c.req.header('if-match')?.match(/^"?v(\d+)"?$/);
+      const version = await s.roadmaps.replace(body, ifMatch ? Number(ifMatch[1]) : undefined);
+      s.markDirty();
+      c.header('ETag', `"v${version}"`);
+      return c.json(body);
+    },
+  );
+
+  endpoint(r, { method: 'put', path: '/mission', summary: 'Set the mission statement', tags, auth: 'editor', body: Mission, responses: { 200: { description: 'The mission', schema: Mission } } }, async (c, { body }) => {
+    const s = c.get('services');
+    let { version } = await current(s);
+    if (version === 0) version = await s.roadmaps.replace({ ...EMPTY, mission: body });
+    else await s.roadmaps.setMission(body, version);
+    return c.json(body);
+  });
+
+  for (const res of resources) {
+    const path = `/${res.list}`;
+    const rtags = [res.label[0].toUpperCase() + res.label.slice(1) + (res.label === 'story' ? '' : '')];
+    endpoint(r, { method: 'get', path, summary: `List ${res.list}`, tags: rtags, auth: 'viewer', responses: { 200: { description: `All ${res.list}`, schema: z.array(res.schema) } } }, async (c) => {
+      const { roadmap } = await current(c.get('services'));
+      const list = roadmap[res.list] as { epicId?: string }[];
+      const epicId = c.req.query('epicId');
+      return c.json(res.kind === 'story' && epicId ? list.filter((x) => x.epicId === epicId) : list);
+    });
+
+    endpoint(r, { method: 'get', path: `${path}/:id`, summary: `Get one ${res.label}`, tags: rtags, auth: 'viewer', responses: { 200: { description: `The ${res.label}`, schema: res.schema } } }, async (c, { params }) => {
+      const { roadmap } = await current(c.get('services'));
+      const found = (roadmap[res.list] as { id: string }[]).find((x) => x.id === params.id);
+      if (!found) throw notFound(res.label, params.id);
+      return c.json(found);
+    });
+
+    endpoint(r, { method: 'post', path, summary: `Create a ${res.label}`, tags: rtags, auth: 'editor', body: res.schema, responses: { 201: { description: `The created ${res.label}`, schema: res.schema } } }, async (c, { body }) => {
+      const s = c.get('services');
+      const { roadmap, version: v0 } = await current(s);
+      const entity = body as { id: string };
+      const list = roadmap[res.list] as { id: string }[];
+      if (list.some((x) => x.id === entity.id)) throw conflict(`${res.label} "${entity.id}" already exists`);
+      list.push(entity);
+      checkDocument(roadmap);
+      const version = v0 === 0 ? await s.roadmaps.replace(roadmap) : v0;
+      if (v0 !== 0) await s.roadmaps.put(res.kind, entity as never, version, list.length - 1);
+      if (res.kind === 'epic') s.markDirty();
+      return c.json(entity, 201);
+    });
+
+    endpoint(r, { method: 'patch', path: `${path}/:id`, summary: `Change a ${res.label} (null removes an optional field)`, tags: rtags, auth: 'editor', body: res.patch, responses: { 200: { description: `The updated ${res.label}`, schema: res.schema } } }, async (c, { body, params }) => {
+      const s = c.get('services');
+      const { roadmap, version } = await current(s);
+      const list = roadmap[res.list] as { id: string }[];
+      const index = list.findIndex((x) => x.id === params.id);
+      if (index < 0) throw notFound(res.label, params.id);
+      const updated = validate(res.schema, merge(list[index], body as Record<string, unknown>), 'body') as { id: string };
+      list[index] = updated;
+      checkDocument(roadmap);
+      await s.roadmaps.put(res.kind, updated as never, version, index);
+      if (res.kind === 'epic') s.markDirty();
+      return c.json(updated);
+    });
+
+    endpoint(r, { method: 'delete', path: `${path}/:id`, summary: `Delete a ${res.label}`, tags: rtags, auth: 'editor', responses: { 204: { description: 'Deleted' } } }, async (c, { params }) => {
+      const s = c.get('services');
+      const { roadmap, version } = await current(s);
+      if (!(roadmap[res.list] as { id: string }[]).some((x) => x.id === params.id)) throw notFound(res.label, params.id);
+      const cascade = res.beforeDelete(roadmap, params.id);
+      await s.roadmaps.deleteMany([{ kind: res.kind, id: params.id }, ...cascade], version);
+      if (res.kind === 'epic') s.markDirty();
+      return c.body(null, 204);
+    });
+  }
+
+  endpoint(
+    r,
+    { method: 'post', path: '/epics/:id/ship', summary: 'Mark an epic shipped on a day', tags: ['Epic'], auth: 'editor', body: ShipRequest, responses: { 200: { description: 'The shipped epic', schema: Epic } } },
+    async (c, { body, params }) => {
+      const s = c.get('services');
+      const { roadmap, version } = await current(s);
+      const index = roadmap.epics.findIndex((e) => e.id === params.id);
+      if (index < 0) throw notFound('epic', params.id);
+      const epic = roadmap.epics[index];
+      if (epic.status === 'cancelled') throw conflict(`epic "${epic.id}" is cancelled; reopen it before shipping`);
+      if (body.shippedAt > todayUtc(s.now())) throw badRequest(`shippedAt ${body.shippedAt} is in the future`);
+      const updated = validate(Epic, { ...epic, status: 'shipped', shippedAt: body.shippedAt }, 'body');
+      roadmap.epics[index] = updated;
+      await s.roadmaps.put('epic', updated, version, index);
+      s.markDirty();
+      return c.json(updated);
+    },
+  );
+}

@@ -1,0 +1,102 @@
+/**
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+ * Store connection: one DynamoDB document client for every backend (embedded dynalite,
+ * DynamoDB Local, AWS). The table is created idempotently.
+ */
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Server } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface Store {
+  doc: DynamoDBDocumentClient;
+  table: string;
+  endpoint?: string;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  kind: 'dynalite' | 'memory' | 'dynamodb';
+  table: string;
+  dataDir?: string;
+  endpoint?: string;
+  /** extra client options, e.g. maxAttempts for fault tests */
+  maxAttempts?: number;
+}
+
+/** Start (if embedded) and connect to the store; ensure the table exists. */
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  let server: Server | undefined;
+  let endpoint = opts.endpoint;
+  if (opts.kind !== 'dynamodb') {
+    const { default: dynalite } = await import('dynalite');
+    let path: string | undefined;
+    if (opts.kind === 'dynalite') {
+      path = resolve(opts.dataDir ?? '.data', 'dynalite');
+      mkdirSync(path, { recursive: true });
+    }
+    server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path });
+    await new Promise<void>((ok, fail) => {
+      server!.once('error', fail);
+      server!.listen(0, '127.0.0.1', () => ok());
+    });
+    const addr = server.address();
+    endpoint = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  }
+  const local = opts.kind !== 'dynamodb' || (endpoint !== undefined && /localhost|127\.0\.0\.1/.test(endpoint));
+  const client = new DynamoDBClient({
+    endpoint,
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    maxAttempts: opts.maxAttempts ?? 6,
+    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  });
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  const store: Store = {
+    doc,
+    table: opts.table,
+    endpoint,
+    async close() {
+      client.destroy();
+      if (server) await new Promise<void>((ok) => server!.close(() => ok()));
+    },
+  };
+  if (opts.kind !== 'dynamodb' || endpoint) await ensureTable(client, opts.table);
+  return store;
+}
+
+/** Create the single table if it does not exist (idempotent; safe under concurrent starts). */
+export async function ensureTable(client: DynamoDBClient, table: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: table }));
+    return;
+  } catch (e) {
+    if ((e as Error).name !== 'ResourceNotFoundException') throw e;
+  }
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'PK', AttributeType: 'S' },
+          { AttributeName: 'SK', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'PK', KeyType: 'HASH' },
+          { AttributeName: 'SK', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+  } catch (e) {
+    if (!(e instanceof ResourceInUseException)) throw e;
+  }
+  for (let i = 0; i < 100; i++) {
+    const d = await client.send(new DescribeTableCommand({ TableName: table }));
+    if (d.Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`table ${table} did not become ACTIVE`);
+}

@@ -1,0 +1,67 @@
+/**
+ * The single-table key layout: every PK/SK string is built here and nowhere else.
+ * Documented in docs/key-layout.md.
+ */
+export const PK = 'PK';
+export const SK = 'SK';
+
+export const K = {
+  // roadmap: a versioned partition so a whole-document import switches atomically
+  roadmapHead: () => ({ PK: 'ROADMAP', SK: 'HEAD' }),
+  roadmapPartition: (version: number) => `ROADMAP#v${version}`,
+  mission: (v: number) => ({ PK: K.roadmapPartition(v), SK: 'MISSION' }),
+  theme: (v: number, id: string) => ({ PK: K.roadmapPartition(v), SK: `THEME#${id}` }),
+  milestone: (v: number, id: string) => ({ PK: K.roadmapPartition(v), SK: `MILESTONE#${id}` }),
+  epic: (v: number, id: string) => ({ PK: K.roadmapPartition(v), SK: `EPIC#${id}` }),
+  story: (v: number, id: string) => ({ PK: K.roadmapPartition(v), SK: `STORY#${id}` }),
+
+  // credentials: looked up by hash on every request; listed by id
+  credentialByHash: (hash: string) => ({ PK: `CRED#${hash}`, SK: 'CRED' }),
+  keysPartition: () => 'KEYS',
+  keyRecord: (id: string) => ({ PK: 'KEYS', SK: `KEY#${id}` }),
+
+  // PM reviews per epic, time-ordered
+  reviewsPartition: (epicId: string) => `REVIEWS#${epicId}`,
+  review: (epicId: string, createdAt: string, id: string) => ({ PK: `REVIEWS#${epicId}`, SK: `${createdAt}#${id}` }),
+
+  // iteration snapshots
+  iterationsPartition: () => 'ITERATIONS',
+  iteration: (id: string) => ({ PK: 'ITERATIONS', SK: `ITER#${id}` }),
+
+  // raw events, one item per messageId (dedupe + rebuild + retention)
+  rawEvent: (messageId: string) => ({ PK: `EVT#${messageId}`, SK: 'E' }),
+  rawEventPrefix: 'EVT#',
+
+  // per-user monthly activity facts, sharded so no partition is hot
+  userFactsPartition: (month: string, shard: number) => `UF#${month}#${shard}`,
+  userFact: (month: string, shard: number, userHash: string) => ({ PK: `UF#${month}#${shard}`, SK: userHash }),
+
+  // satisfaction responses, one item per messageId, grouped per month
+  surveyPartition: (month: string) => `SRV#${month}`,
+  survey: (month: string, date: string, messageId: string) => ({ PK: `SRV#${month}`, SK: `${date}#${messageId}` }),
+
+  // daily KPI values
+  kpiPartition: (name: string) => `KPI#${name}`,
+  kpi: (name: string, date: string) => ({ PK: `KPI#${name}`, SK: date }),
+  kpiNames: () => 'KPIS',
+  kpiName: (name: string) => ({ PK: 'KPIS', SK: name }),
+
+  // rollups (recomputed with SET; safe to redo)
+  rollupPartition: () => 'ROLLUP',
+  epicRollup: (epicId: string, windowDays: number) => ({ PK: 'ROLLUP', SK: `EPIC#${epicId}#W${windowDays}` }),
+  epicRollupPrefix: 'EPIC#',
+  monthRollup: (month: string) => ({ PK: 'ROLLUP', SK: `MONTH#${month}` }),
+  monthRollupPrefix: 'MONTH#',
+  rollupState: () => ({ PK: 'META', SK: 'ROLLUP' }),
+
+  // ingest telemetry
+  ingestDay: (date: string) => ({ PK: 'INGEST', SK: `DAY#${date}` }),
+  ingestPartition: () => 'INGEST',
+  rejection: (date: string, at: string, n: string) => ({ PK: `REJECT#${date}`, SK: `${at}#${n}` }),
+  rejectionPartition: (date: string) => `REJECT#${date}`,
+
+  // installation secrets and metadata
+  meta: (name: string) => ({ PK: 'META', SK: name }),
+} as const;
+
+export const USER_FACT_SHARDS = 8;
