@@ -154,15 +154,19 @@ export function rollupEpic(
       const d = firstDayIn(days, S, firstUse === -1 ? end : firstUse - 1);
       if (d !== -1) firstUse = d;
     }
-    let firstActive = firstDayIn(user.active, S, firstUse === -1 ? end : firstUse);
-    if (firstActive === -1) firstActive = firstUse;
-    if (firstActive !== -1) firstActiveAt[firstActive - S]++;
     if (firstUse !== -1) firstUseAt[firstUse - S]++;
-
     const before = countDaysIn(user.active, S - W, S - 1);
-    if (before === 0) continue;
+    // Window days are listed only for pre-window-active users (the DiD needs them); others
+    // need just their first active day.
+    const activeOffsets = before > 0 ? offsetsIn(user.active, S, end) : null;
+    let firstActive = activeOffsets
+      ? activeOffsets.length > 0 ? S + activeOffsets[0] : -1
+      : firstDayIn(user.active, S, firstUse === -1 ? end : firstUse);
+    if (firstActive === -1 || (firstUse !== -1 && firstUse < firstActive)) firstActive = firstUse;
+    if (firstActive !== -1) firstActiveAt[firstActive - S]++;
+    if (!activeOffsets) continue;
+
     // Walk the window days in intervals where (adopter?, active days so far) is constant.
-    const activeOffsets = offsetsIn(user.active, S, end);
     const useK = firstUse === -1 ? len : firstUse - S;
     let k = 0;
     let after = 0;

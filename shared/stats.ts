@@ -35,18 +35,25 @@ export const Z975 = 1.959963984540054;
 // Moments
 // ---------------------------------------------------------------------------
 
-/** Arithmetic mean Σx/n; null for an empty sample. */
+function isConstant(xs: readonly number[]): boolean {
+  for (let i = 1; i < xs.length; i++) if (xs[i] !== xs[0]) return false;
+  return true;
+}
+
+/** Arithmetic mean Σx/n (exactly x for constant data); null for an empty sample. */
 export function mean(xs: readonly number[]): number | null {
   if (xs.length === 0) return null;
+  if (isConstant(xs)) return xs[0];
   let s = 0;
   for (const x of xs) s += x;
   return s / xs.length;
 }
 
-/** Sample variance Σ(x − x̄)²/(n − 1) (two-pass, exact for constant data); null when n < 2. */
+/** Sample variance Σ(x − x̄)²/(n − 1) (two-pass; exactly 0 for constant data); null when n < 2. */
 export function variance(xs: readonly number[]): number | null {
-  const m = mean(xs);
-  if (m === null || xs.length < 2) return null;
+  if (xs.length < 2) return null;
+  if (isConstant(xs)) return 0;
+  const m = mean(xs)!;
   let ss = 0;
   for (const x of xs) ss += (x - m) * (x - m);
   return ss / (xs.length - 1);
@@ -382,7 +389,8 @@ export function wilson(successes: number, n: number): Interval | null {
   const z2n = (z * z) / n;
   const centre = (p + z2n / 2) / (1 + z2n);
   const half = (z / (1 + z2n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+  // At p̂ = 0 (1) the exact lower (upper) bound is 0 (1); pin it against rounding.
+  return [successes === 0 ? 0 : Math.max(0, centre - half), successes === n ? 1 : Math.min(1, centre + half)];
 }
 
 /** Net Promoter Score 100·(promoters − detractors)/n (promoters 9–10, detractors 0–6); null when n = 0. */

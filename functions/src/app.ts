@@ -11,8 +11,10 @@ import { AppError, tooLarge } from './errors';
 import type { Env } from './context';
 import type { Router } from './http';
 import { log } from './log';
-import { keyRoutes } from './routes/keys';
+import { keyRoutes, meRoute } from './routes/keys';
 import { roadmapRoutes } from './routes/roadmap';
+import { ingestRoutes } from './routes/ingest';
+import { outcomeRoutes } from './routes/outcomes';
 import type { Services } from './services';
 
 export const API_BODY_LIMIT = 2 * 1024 * 1024;
@@ -51,8 +53,12 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     const r: Router = { hono: api, registry: app.openAPIRegistry, prefix: '/api/v1' };
     roadmapRoutes(r);
     keyRoutes(r);
+    meRoute(r);
+    outcomeRoutes(r);
     app.route('/api/v1', api);
   }
+
+  if (parts.has('ingest')) ingestRoutes(app, app.openAPIRegistry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((err, c) => {

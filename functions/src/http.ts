@@ -22,6 +22,8 @@ export interface EndpointDef<B extends Schema | undefined, Q extends Schema | un
   /** minimum role; `public` needs no credentials (ingest auth is handled by its own routes) */
   auth: Role | 'public' | 'ingest';
   body?: B;
+  /** document `body` but hand the handler the parsed JSON unvalidated (it authenticates first) */
+  rawBody?: boolean;
   query?: Q;
   responses: Record<number, { description: string; schema?: Schema }>;
 }
@@ -93,7 +95,7 @@ export function endpoint<B extends Schema | undefined = undefined, Q extends Sch
   });
   const guards = def.auth === 'public' || def.auth === 'ingest' ? [] : [requireRole(def.auth)];
   r.hono.on([def.method.toUpperCase()], [def.path], ...guards, async (c: Context<Env>) => {
-    const body = def.body ? validate(def.body, await readJson(c), 'body') : undefined;
+    const body = def.body ? (def.rawBody ? await readJson(c) : validate(def.body, await readJson(c), 'body')) : undefined;
     const query = def.query ? validate(def.query, c.req.query(), 'query') : undefined;
     return handler(c, { body: body as Infer<B>, query: query as Infer<Q>, params: c.req.param() as Record<string, string> });
   });

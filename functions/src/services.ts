@@ -1,7 +1,12 @@
 /** The adapters and settings a request needs, built once per process (Lambda container or local server). */
 import type { Config } from './config';
+import type { DemoWorld } from './demo/fabrikam';
+import { AnalyticsStore } from './store/analytics-store';
 import type { Store } from './store/client';
+import { EventStore } from './store/event-store';
+import { IterationStore } from './store/iteration-store';
 import { KeyStore } from './store/key-store';
+import { ReviewStore } from './store/review-store';
 import { RoadmapStore } from './store/roadmap-store';
 
 export interface Services {
@@ -9,26 +14,40 @@ export interface Services {
   store: Store;
   roadmaps: RoadmapStore;
   keys: KeyStore;
+  events: EventStore;
+  analytics: AnalyticsStore;
+  reviews: ReviewStore;
+  iterations: IterationStore;
   /** keyed-hash key for pseudonymising user ids */
   pseudonymKey: Buffer;
   now: () => number;
-  /** note that rollups are stale (roadmap signals or events changed) */
-  markDirty: () => void;
+  /** rollups are stale (events arrived, or signals / ship dates changed): persist and notify */
+  markDirty: () => Promise<void>;
+  /** local server: called after markDirty to schedule a rollup soon */
+  onDirty?: () => void;
   /** local server: start background work (rollups, retention); returns a stop function */
-  startBackground?: () => () => void;
+  startBackground?: () => () => Promise<void>;
   /** local server: push the demo world's simulated history through ingest */
-  simulateDemo?: (world: import('./demo/fabrikam').DemoWorld, today: string) => Promise<void>;
+  simulateDemo?: (world: DemoWorld, today: string) => Promise<void>;
 }
 
 export function createServices(config: Config, store: Store, pseudonymKey: Buffer, extra: Partial<Services> = {}): Services {
-  return {
+  const services: Services = {
     config,
     store,
     roadmaps: new RoadmapStore(store),
     keys: new KeyStore(store),
+    events: new EventStore(store),
+    analytics: new AnalyticsStore(store),
+    reviews: new ReviewStore(store),
+    iterations: new IterationStore(store),
     pseudonymKey,
     now: () => Date.now(),
-    markDirty: () => undefined,
+    async markDirty() {
+      await services.analytics.markDirty(services.now());
+      services.onDirty?.();
+    },
     ...extra,
   };
+  return services;
 }

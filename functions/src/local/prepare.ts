@@ -22,7 +22,7 @@ export async function prepareLocal(services: Services, opts: { quiet?: boolean }
   const signIn = await services.keys.create({ name: 'local dashboard sign-in', scope: 'admin', id: SIGN_IN_ID });
 
   if (services.config.SEXTANT_DEMO) await seedDemo(services, say);
-  const stop = services.startBackground?.() ?? (() => undefined);
+  const stop = services.startBackground?.() ?? (async () => undefined);
   return { signInToken: signIn.key, stop };
 }
 

@@ -11,6 +11,8 @@ import { bootstrap } from '../bootstrap';
 import { loadConfig, type Config } from '../config';
 import { log } from '../log';
 import type { Services } from '../services';
+import { startBackground } from './background';
+import { simulateDemo } from './demo';
 import { prepareLocal } from './prepare';
 
 export interface RunningServer {
@@ -25,6 +27,8 @@ const WEB_DIST = resolve(import.meta.dirname, '../../../web/dist');
 
 export async function startServer(config: Config, opts: { quiet?: boolean } = {}): Promise<RunningServer> {
   const services = await bootstrap(config);
+  services.simulateDemo = (world, today) => simulateDemo(services, world, today);
+  services.startBackground = () => startBackground(services);
   const local = await prepareLocal(services, { quiet: opts.quiet });
   const app = createApp(services);
   if (existsSync(WEB_DIST)) {
@@ -53,7 +57,7 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
     services,
     signInToken: local.signInToken,
     async close() {
-      local.stop();
+      await local.stop();
       await new Promise<void>((ok) => server.close(() => ok()));
       await services.store.close();
     },

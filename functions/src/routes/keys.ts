@@ -18,3 +18,10 @@ export function keyRoutes(r: Router) {
     return c.json(revoked);
   });
 }
+
+/** Who am I: the caller's key record (the dashboard uses it to follow the role). */
+export function meRoute(r: Router) {
+  endpoint(r, { method: 'get', path: '/me', summary: "The caller's identity and role", tags: ['Keys'], auth: 'viewer', responses: { 200: { description: 'The caller', schema: KeyRecord } } }, (c) => {
+    return c.json(c.get('principal'));
+  });
+}

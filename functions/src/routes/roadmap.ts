@@ -116,7 +116,7 @@ export function roadmapRoutes(r: Router) {
       const s = c.get('services');
       const ifMatch = c.req.header('if-match')?.match(/^"?v(\d+)"?$/);
       const version = await s.roadmaps.replace(body, ifMatch ? Number(ifMatch[1]) : undefined);
-      s.markDirty();
+      await s.markDirty();
       c.header('ETag', `"v${version}"`);
       return c.json(body);
     },
@@ -157,7 +157,7 @@ export function roadmapRoutes(r: Router) {
       checkDocument(roadmap);
       const version = v0 === 0 ? await s.roadmaps.replace(roadmap) : v0;
       if (v0 !== 0) await s.roadmaps.put(res.kind, entity as never, version, list.length - 1);
-      if (res.kind === 'epic') s.markDirty();
+      if (res.kind === 'epic') await s.markDirty();
       return c.json(entity, 201);
     });
 
@@ -171,7 +171,7 @@ export function roadmapRoutes(r: Router) {
       list[index] = updated;
       checkDocument(roadmap);
       await s.roadmaps.put(res.kind, updated as never, version, index);
-      if (res.kind === 'epic') s.markDirty();
+      if (res.kind === 'epic') await s.markDirty();
       return c.json(updated);
     });
 
@@ -181,7 +181,7 @@ export function roadmapRoutes(r: Router) {
       if (!(roadmap[res.list] as { id: string }[]).some((x) => x.id === params.id)) throw notFound(res.label, params.id);
       const cascade = res.beforeDelete(roadmap, params.id);
       await s.roadmaps.deleteMany([{ kind: res.kind, id: params.id }, ...cascade], version);
-      if (res.kind === 'epic') s.markDirty();
+      if (res.kind === 'epic') await s.markDirty();
       return c.body(null, 204);
     });
   }
@@ -200,7 +200,7 @@ export function roadmapRoutes(r: Router) {
       const updated = validate(Epic, { ...epic, status: 'shipped', shippedAt: body.shippedAt }, 'body');
       roadmap.epics[index] = updated;
       await s.roadmaps.put('epic', updated, version, index);
-      s.markDirty();
+      await s.markDirty();
       return c.json(updated);
     },
   );

@@ -32,9 +32,19 @@ export const K = {
   rawEvent: (messageId: string) => ({ PK: `EVT#${messageId}`, SK: 'E' }),
   rawEventPrefix: 'EVT#',
 
-  // per-user monthly activity facts, sharded so no partition is hot
+  // activity facts: one item per user-day (and per user-day-usage key), in monthly partitions
+  // sharded by user so no partition is hot. SK: <user hash, 22 chars>#<day number>[#<usage key>]
   userFactsPartition: (month: string, shard: number) => `UF#${month}#${shard}`,
-  userFact: (month: string, shard: number, userHash: string) => ({ PK: `UF#${month}#${shard}`, SK: userHash }),
+  userFact: (month: string, shard: number, userHash: string, day: number, usageKey?: string) => ({
+    PK: `UF#${month}#${shard}`,
+    SK: usageKey === undefined ? `${userHash}#${day}` : `${userHash}#${day}#${usageKey}`,
+  }),
+  /** inverse of userFact's SK */
+  parseUserFact: (sk: string) => {
+    const a = sk.indexOf('#');
+    const b = sk.indexOf('#', a + 1);
+    return { user: sk.slice(0, a), day: Number(b < 0 ? sk.slice(a + 1) : sk.slice(a + 1, b)), usageKey: b < 0 ? undefined : sk.slice(b + 1) };
+  },
 
   // satisfaction responses, one item per messageId, grouped per month
   surveyPartition: (month: string) => `SRV#${month}`,

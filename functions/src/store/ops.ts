@@ -12,7 +12,7 @@ export const backoff = (attempt: number, base = 25, cap = 2000) => sleep(Math.ra
 export async function queryAll(
   store: Store,
   pk: string,
-  opts: { prefix?: string; between?: [string, string]; consistent?: boolean; projection?: string } = {},
+  opts: { prefix?: string; between?: [string, string]; consistent?: boolean; projection?: string[] } = {},
 ): Promise<Item[]> {
   const names: Record<string, string> = { '#pk': 'PK' };
   const values: Record<string, unknown> = { ':pk': pk };
@@ -27,6 +27,11 @@ export async function queryAll(
     values[':b'] = opts.between[1];
     cond += ' AND #sk BETWEEN :a AND :b';
   }
+  let ProjectionExpression: string | undefined;
+  if (opts.projection) {
+    ProjectionExpression = opts.projection.map((p, i) => `#p${i}`).join(', ');
+    opts.projection.forEach((p, i) => (names[`#p${i}`] = p));
+  }
   const items: Item[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
@@ -37,6 +42,7 @@ export async function queryAll(
       ExpressionAttributeValues: values,
       ExclusiveStartKey,
       ConsistentRead: opts.consistent ?? true,
+      ProjectionExpression,
     };
     const out = await store.doc.send(new QueryCommand(input));
     items.push(...(out.Items ?? []));

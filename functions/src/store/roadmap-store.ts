@@ -84,7 +84,7 @@ export class RoadmapStore {
   }
 
   private async dropVersion(v: number) {
-    const items = await queryAll(this.store, K.roadmapPartition(v), { projection: 'PK, SK' });
+    const items = await queryAll(this.store, K.roadmapPartition(v), { projection: ['PK', 'SK'] });
     await batchWrite(this.store, [], items.map((i) => ({ PK: i.PK as string, SK: i.SK as string })));
   }
 

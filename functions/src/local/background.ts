@@ -1,0 +1,49 @@
+/**
+ * Local background work (what EventBridge Scheduler does on AWS): a rollup shortly after data
+ * changes (debounced), and the retention purge once an hour.
+ */
+import { runRollup } from '../analytics/rollup';
+import { purgeExpired } from '../analytics/jobs';
+import { log } from '../log';
+import type { Services } from '../services';
+
+export function startBackground(services: Services, opts: { debounceMs?: number } = {}) {
+  const debounce = opts.debounceMs ?? 1500;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  let again = false;
+  let stopped = false;
+  const run = async () => {
+    timer = undefined;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = runRollup(services)
+      .then((r) => r.ran && log.info('rollup', { ...r }))
+      .catch((e) => log.error('rollup failed', { message: (e as Error).message }))
+      .finally(() => {
+        running = undefined;
+        if (again && !stopped) {
+          again = false;
+          schedule();
+        }
+      });
+  };
+  const schedule = () => {
+    if (!timer && !stopped) timer = setTimeout(run, debounce);
+  };
+  services.onDirty = schedule;
+  schedule();
+  const purge = setInterval(() => {
+    purgeExpired(services).catch((e) => log.error('retention purge failed', { message: (e as Error).message }));
+  }, 3_600_000);
+  purge.unref();
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    clearInterval(purge);
+    services.onDirty = undefined;
+    await running;
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * Analytics adapter: reads per-user facts and survey facts for the rollup job, and stores /
+ * reads the rollups that outcome and impact are computed from. Access patterns:
+ * - user facts of a month: Query `UF#<month>#<shard>` for each shard, keys only (rollup job only);
+ * - survey facts of a month: Query `SRV#<month>` (rollup job only);
+ * - epic rollups: GetItem `ROLLUP/EPIC#<id>#W<w>`, or all of them with one Query (impact);
+ * - month rollups (daily active users, daily satisfaction sums): BatchGet `ROLLUP/MONTH#<m>`;
+ * - KPI values over a date range: Query `KPI#<name>` BETWEEN dates.
+ * Outcome and impact cost depends on days and epics, never on event volume.
+ */
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { EpicRollup, KpiPoint, SatisfactionDay, UserActivity } from '../../../shared/outcome-types';
+import type { Store } from './client';
+import { K, USER_FACT_SHARDS } from './keys';
+import { batchGet, batchWrite, queryAll } from './ops';
+
+export interface MonthRollup {
+  month: string;
+  /** distinct active users per day */
+  active: Record<string, number>;
+  satisfaction: SatisfactionDay[];
+}
+
+export interface StoredEpicRollup extends EpicRollup {
+  computedAt: string;
+}
+
+export class AnalyticsStore {
+  constructor(private readonly store: Store) {}
+
+  /** Merge one month of user facts into `users` (keyed by pseudonymous user). */
+  async loadUserMonth(month: string, users: Map<string, UserActivity>): Promise<number> {
+    const parts = await Promise.all(
+      Array.from({ length: USER_FACT_SHARDS }, (_, shard) => queryAll(this.store, K.userFactsPartition(month, shard), { consistent: false, projection: ['SK'] })),
+    );
+    let n = 0;
+    for (const items of parts) {
+      for (const item of items) {
+        n++;
+        const { user, day, usageKey } = K.parseUserFact(item.SK as string);
+        let u = users.get(user);
+        if (!u) users.set(user, (u = { active: new Set(), usage: new Map() }));
+        u.active.add(day);
+        if (usageKey !== undefined) {
+          let s = u.usage.get(usageKey);
+          if (!s) u.usage.set(usageKey, (s = new Set()));
+          s.add(day);
+        }
+      }
+    }
+    return n;
+  }
+
+  async surveysOfMonth(month: string): Promise<{ d: string; scope: string; sc: 'csat' | 'nps'; s: number }[]> {
+    return (await queryAll(this.store, K.surveyPartition(month), { consistent: false })) as never;
+  }
+
+  async putEpicRollups(rollups: StoredEpicRollup[]): Promise<void> {
+    await batchWrite(this.store, rollups.map((r) => ({ ...K.epicRollup(r.epicId, r.windowDays), ...r })));
+  }
+
+  async putMonthRollups(months: MonthRollup[]): Promise<void> {
+    await batchWrite(this.store, months.map((m) => ({ ...K.monthRollup(m.month), ...m })));
+  }
+
+  async epicRollup(epicId: string, windowDays: number): Promise<StoredEpicRollup | null> {
+    const out = await this.store.doc.send(new GetCommand({ TableName: this.store.table, Key: K.epicRollup(epicId, windowDays) }));
+    return (out.Item as StoredEpicRollup | undefined) ?? null;
+  }
+
+  async allEpicRollups(): Promise<StoredEpicRollup[]> {
+    return (await queryAll(this.store, K.rollupPartition(), { prefix: K.epicRollupPrefix, consistent: false })) as never;
+  }
+
+  async deleteEpicRollups(keys: { epicId: string; windowDays: number }[]): Promise<void> {
+    await batchWrite(this.store, [], keys.map((k) => K.epicRollup(k.epicId, k.windowDays)));
+  }
+
+  async monthRollups(months: string[]): Promise<MonthRollup[]> {
+    if (!months.length) return [];
+    return (await batchGet(this.store, months.map((m) => K.monthRollup(m)))) as never;
+  }
+
+  async kpiSeries(name: string, from: string, to: string): Promise<KpiPoint[]> {
+    const items = await queryAll(this.store, K.kpiPartition(name), { between: [from, to], consistent: false });
+    return items.map((i) => ({ date: i.SK as string, value: Number(i.value) }));
+  }
+
+  async kpiNames(): Promise<string[]> {
+    return (await queryAll(this.store, K.kpiNames(), { consistent: false })).map((i) => i.SK as string);
+  }
+
+  async state(): Promise<{ dirtyGen?: number; rolledGen?: number; dirtySince?: string; rolledUpAt?: string }> {
+    const out = await this.store.doc.send(new GetCommand({ TableName: this.store.table, Key: K.rollupState(), ConsistentRead: true }));
+    return (out.Item as never) ?? {};
+  }
+
+  /** Record a finished rollup of generation `gen` started at `startedAt`; clears dirtiness unless newer changes arrived. */
+  async finishRollup(gen: number, startedAt: string, stats: Record<string, unknown>): Promise<void> {
+    await this.store.doc.send(
+      new UpdateCommand({
+        TableName: this.store.table,
+        Key: K.rollupState(),
+        UpdateExpression: 'SET rolledGen = :g, rolledUpAt = :t, lastRun = :s',
+        ExpressionAttributeValues: { ':g': gen, ':t': startedAt, ':s': stats },
+      }),
+    );
+    try {
+      await this.store.doc.send(
+        new UpdateCommand({
+          TableName: this.store.table,
+          Key: K.rollupState(),
+          UpdateExpression: 'REMOVE dirtySince',
+          ConditionExpression: 'attribute_not_exists(dirtyGen) OR dirtyGen <= :g',
+          ExpressionAttributeValues: { ':g': gen },
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    }
+  }
+
+  /** Mark rollups stale (roadmap signals / ship dates changed). */
+  async markDirty(now: number): Promise<void> {
+    await this.store.doc.send(
+      new UpdateCommand({
+        TableName: this.store.table,
+        Key: K.rollupState(),
+        UpdateExpression: 'ADD dirtyGen :one SET dirtySince = if_not_exists(dirtySince, :now)',
+        ExpressionAttributeValues: { ':one': 1, ':now': new Date(now).toISOString() },
+      }),
+    );
+  }
+
+  async putState(item: Record<string, unknown>) {
+    await this.store.doc.send(new PutCommand({ TableName: this.store.table, Item: { ...K.rollupState(), ...item } }));
+  }
+}

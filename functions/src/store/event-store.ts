@@ -1,0 +1,142 @@
+/**
+ * Event facts adapter. Every write here is idempotent, so a retried request (after a crash
+ * at any point) converges on the same state without transactions:
+ * - raw event: Put under `EVT#<messageId>` (first write wins: existing ids are looked up first);
+ * - user activity: Put of `UF#<month>#<shard>/<user>#<day>[#<usage key>]` (existence is the fact);
+ * - satisfaction response: Put under `SRV#<month>/<date>#<messageId>`;
+ * - KPI value: Put under `KPI#<name>/<date>` (name + date is the idempotency key).
+ */
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Store } from './client';
+import { K, USER_FACT_SHARDS } from './keys';
+import { batchGet, batchWrite, queryAll } from './ops';
+import { shardOf } from '../ingest/pseudonymize';
+
+/** A raw event as stored (compact attribute names; no raw user id, no free-form properties). */
+export interface RawEvent {
+  id: string;
+  /** type */
+  t: string;
+  /** pseudonymous user or null */
+  u: string | null;
+  /** event time ms */
+  at: number;
+  /** UTC date of the event */
+  d: string;
+  /** received ms */
+  r: number;
+  /** track event name */
+  e?: string;
+  /** properties.epicId */
+  ep?: string;
+  /** survey scale and score */
+  sc?: 'csat' | 'nps';
+  s?: number;
+  /** retention: epoch seconds (DynamoDB TTL on AWS; the retention job locally) */
+  expiresAt: number;
+}
+
+export interface UserDayFacts {
+  user: string;
+  month: string;
+  days: Set<number>;
+  usage: Map<string, Set<number>>;
+}
+
+export interface SurveyFact {
+  messageId: string;
+  date: string;
+  scope: string;
+  scale: 'csat' | 'nps';
+  score: number;
+}
+
+/** The stored items of user facts (see `K.userFact`). */
+export function userFactItems(facts: UserDayFacts[]): { PK: string; SK: string }[] {
+  const items: { PK: string; SK: string }[] = [];
+  for (const f of facts) {
+    const shard = shardOf(f.user, USER_FACT_SHARDS);
+    const used = new Set<number>();
+    for (const [key, days] of f.usage) {
+      for (const d of days) {
+        used.add(d);
+        items.push(K.userFact(f.month, shard, f.user, d, key));
+      }
+    }
+    for (const d of f.days) if (!used.has(d)) items.push(K.userFact(f.month, shard, f.user, d));
+  }
+  return items;
+}
+
+export class EventStore {
+  constructor(private readonly store: Store) {}
+
+  /** Stored raw events among these message ids. */
+  async findRaw(messageIds: string[]): Promise<Map<string, RawEvent>> {
+    if (!messageIds.length) return new Map();
+    const items = await batchGet(this.store, messageIds.map((id) => K.rawEvent(id)));
+    return new Map(items.map((i) => [i.id as string, i as unknown as RawEvent]));
+  }
+
+  async putRaw(events: RawEvent[]): Promise<void> {
+    await batchWrite(this.store, events.map((e) => ({ ...K.rawEvent(e.id), ...e })));
+  }
+
+  /**
+   * Idempotent puts of activity facts: one item per user-day-usage key, and one per active
+   * user-day without usage (usage implies activity). Deterministic keys, no content to merge.
+   */
+  async addUserFacts(facts: UserDayFacts[]): Promise<void> {
+    await batchWrite(this.store, userFactItems(facts));
+  }
+
+  async putSurveys(facts: SurveyFact[]): Promise<void> {
+    await batchWrite(
+      this.store,
+      facts.map((f) => ({ ...K.survey(f.date.slice(0, 7), f.date, f.messageId), d: f.date, scope: f.scope, sc: f.scale, s: f.score })),
+    );
+  }
+
+  async putKpis(metrics: { name: string; date: string; value: number }[], receivedAt: number): Promise<void> {
+    const names = [...new Set(metrics.map((m) => m.name))];
+    await batchWrite(this.store, [
+      ...metrics.map((m) => ({ ...K.kpi(m.name, m.date), name: m.name, date: m.date, value: m.value, r: receivedAt })),
+      ...names.map((name) => ({ ...K.kpiName(name), name })),
+    ]);
+  }
+
+  /** Ingest telemetry per received day (operational counters, not analytics). */
+  async countIngest(date: string, counts: { received: number; accepted: number; duplicates: number; rejected: number }): Promise<void> {
+    await this.store.doc.send(
+      new UpdateCommand({
+        TableName: this.store.table,
+        Key: K.ingestDay(date),
+        UpdateExpression: 'ADD received :r, accepted :a, duplicates :d, rejected :x SET #date = :date',
+        ExpressionAttributeNames: { '#date': 'date' },
+        ExpressionAttributeValues: { ':r': counts.received, ':a': counts.accepted, ':d': counts.duplicates, ':x': counts.rejected, ':date': date },
+      }),
+    );
+  }
+
+  async logRejections(date: string, at: number, endpoint: string, rejections: { index: number; messageId: string | null; reason: string }[], ttlDays = 30) {
+    const iso = new Date(at).toISOString();
+    const expiresAt = Math.floor(at / 1000) + ttlDays * 86400;
+    await batchWrite(
+      this.store,
+      rejections.slice(0, 50).map((r) => ({ ...K.rejection(date, iso, `${endpoint}#${r.index}#${Math.random().toString(36).slice(2, 8)}`), ...r, endpoint, at: iso, expiresAt })),
+    );
+  }
+
+  async ingestDays(from: string, to: string) {
+    return queryAll(this.store, K.ingestPartition(), { between: [`DAY#${from}`, `DAY#${to}`] });
+  }
+
+  async rejections(date: string) {
+    return queryAll(this.store, K.rejectionPartition(date));
+  }
+
+  async putMeta(name: string, value: Record<string, unknown>) {
+    await this.store.doc.send(new PutCommand({ TableName: this.store.table, Item: { ...K.meta(name), ...value } }));
+  }
+}
+

@@ -1,0 +1,105 @@
+/**
+ * One place for Lambda defaults: Node.js 22 on arm64, esbuild bundling (local esbuild, no
+ * Docker), source maps, JSON logs into a log group with retention, X-Ray tracing, its own
+ * role, and table + secret access granted in the same call.
+ *
+ * Bundling choices:
+ * - The AWS SDK is bundled (externalModules lists only `dynalite`). The project pins exact
+ *   SDK versions (see STACK.md) and tests them; the copy inside the Lambda runtime changes
+ *   under us. Bundled and minified, only the clients used are shipped, and cold starts read
+ *   one file instead of resolving the runtime's node_modules.
+ * - `dynalite` is the local embedded store behind a dynamic import that Lambda never reaches
+ *   (it always runs SEXTANT_STORE=dynamodb); bundling it would pull in LevelDB.
+ * - ESM output with a `createRequire` banner: CommonJS dependencies inside the bundle still
+ *   `require()` Node built-ins.
+ * - Source maps without embedded sources: stack traces map to file:line, the .map stays small
+ *   (Node parses it at start-up with --enable-source-maps).
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { lockFile, repoRoot } from '../paths';
+import { TableAccess, type TableGrant } from './table-access';
+
+export interface SextantFunctionProps {
+  /** absolute path of a one-line entry file in functions/src/lambda */
+  entry: string;
+  /** exported handler name (default `handler`) */
+  handler?: string;
+  description: string;
+  table: ITable;
+  /** the table actions and partitions this function uses, nothing more */
+  tableAccess: TableGrant[];
+  /** Secrets Manager JSON `{ pseudonymKey, adminToken? }`, read at cold start */
+  secret: ISecret;
+  environment?: Record<string, string>;
+  memorySize?: number;
+  timeout?: Duration;
+  logRetention: RetentionDays;
+  logRemovalPolicy?: RemovalPolicy;
+}
+
+export class SextantFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+  readonly tableAccess: TableAccess;
+
+  constructor(scope: Construct, id: string, props: SextantFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN });
+
+    // Its own role: write to its own log group only (instead of AWSLambdaBasicExecutionRole,
+    // which allows logs:CreateLogGroup and PutLogEvents on every log group).
+    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `Sextant ${id} function` });
+    this.logGroup.grantWrite(this.role);
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: props.handler ?? 'handler',
+      description: props.description,
+      projectRoot: repoRoot,
+      depsLockFilePath: lockFile,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.seconds(15),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      systemLogLevelV2: SystemLogLevel.WARN,
+      tracing: Tracing.ACTIVE,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        SEXTANT_TABLE: props.table.tableName,
+        SEXTANT_SECRET_ARN: props.secret.secretArn,
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        externalModules: ['dynalite'],
+        banner: "import { createRequire as __sextantCreateRequire } from 'node:module'; const require = __sextantCreateRequire(import.meta.url);",
+      },
+    });
+
+    props.secret.grantRead(this.role);
+    this.tableAccess = new TableAccess(this, 'TableAccess', { table: props.table, role: this.role, grants: props.tableAccess });
+
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray tracing (Tracing.ACTIVE): xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so AWS requires Resource "*".',
+    });
+  }
+}
