@@ -630,6 +630,7 @@ export function branchAndBound(
   // no completion from that state beats the incumbent it ended with; states (next candidate,
   // remaining capacities as a multiset, forbidden candidates) recur often, so that proof is kept.
   const proven = new Map<string, number>();
+  const MAX_PROVEN = 1_000_000;
   const stateKey = (i: number) => {
     const caps: string[] = [];
     for (let m = 0; m < M; m++) caps.push(`${remE[m]}:${remD[m]}`);
@@ -663,7 +664,7 @@ export function branchAndBound(
       }
     }
     skip(i, () => phase1(i + 1, total, earliness));
-    if (!aborted) proven.set(key, best.total - total);
+    if (!aborted && proven.size < MAX_PROVEN) proven.set(key, best.total - total);
   };
 
   // Phase 2: the chosen epics stay chosen; reassign them so the highest scores come earliest.
@@ -686,6 +687,23 @@ export function branchAndBound(
     }
   };
 
+  // the greedy plan (each candidate, in order, into the earliest milestone it fits) is the
+  // first incumbent, so even a search stopped at once returns a sensible plan
+  {
+    let total = 0;
+    let earliness = 0;
+    for (let i = 0; i < n; i++) {
+      for (let m = 0; m < M; m++) {
+        if (!fits(i, m)) continue;
+        place(i, m);
+        total += cands[i].value;
+        earliness += cands[i].score * (M - 1 - m);
+        break;
+      }
+    }
+    best = { total, earliness, assign: [...assign] };
+    for (let i = 0; i < n; i++) if (assign[i] >= 0) unplace(i, assign[i]);
+  }
   phase1(0, 0, 0);
   const optimal = !aborted;
   let ordered = optimal;

@@ -15,6 +15,7 @@ import { keyRoutes, meRoute } from './routes/keys';
 import { roadmapRoutes } from './routes/roadmap';
 import { ingestRoutes } from './routes/ingest';
 import { outcomeRoutes } from './routes/outcomes';
+import { iterationRoutes } from './routes/iterations';
 import type { Services } from './services';
 
 export const API_BODY_LIMIT = 2 * 1024 * 1024;
@@ -55,6 +56,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     keyRoutes(r);
     meRoute(r);
     outcomeRoutes(r);
+    iterationRoutes(r);
     app.route('/api/v1', api);
   }
 

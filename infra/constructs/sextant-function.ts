@@ -26,6 +26,9 @@ import { Construct } from 'constructs';
 import { lockFile, repoRoot } from '../paths';
 import { TableAccess, type TableGrant } from './table-access';
 
+/** The one Lambda runtime of the project (bundles target the same Node.js major). */
+export const RUNTIME = Runtime.NODEJS_22_X;
+
 export interface SextantFunctionProps {
   /** absolute path of a one-line entry file in functions/src/lambda */
   entry: string;
@@ -65,7 +68,7 @@ export class SextantFunction extends Construct {
       description: props.description,
       projectRoot: repoRoot,
       depsLockFilePath: lockFile,
-      runtime: Runtime.NODEJS_22_X,
+      runtime: RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.seconds(15),
@@ -96,6 +99,11 @@ export class SextantFunction extends Construct {
     props.secret.grantRead(this.role);
     this.tableAccess = new TableAccess(this, 'TableAccess', { table: props.table, role: this.role, grants: props.tableAccess });
 
+    Validations.of(this.fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        `Pinned to ${RUNTIME.name}: the newest Node.js line the project's toolchain, esbuild target and pinned AWS SDK are tested on (STACK.md). Node 22 reaches end of life in April 2027; change RUNTIME here once the suites pass on Node 24.`,
+    });
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

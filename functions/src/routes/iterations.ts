@@ -1,0 +1,98 @@
+/** Monthly iterations: immutable snapshots, diffs explained by outcomes, calibration and the planner. */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { Calibration, calibrate } from '../../../shared/calibration';
+import { Iteration, IterationDiff, IterationInput, diffIterations, summarizeOutcome } from '../../../shared/iteration';
+import { PlanProposal, PlanRequest, acceptPlan, plan } from '../../../shared/planner';
+import { Roadmap } from '../../../shared/roadmap';
+import { allOutcomes } from '../analytics/outcomes';
+import { badRequest, notFound } from '../errors';
+import { endpoint, type Router } from '../http';
+import type { Services } from '../services';
+
+const IterationHeader = z.object({ id: z.string(), name: z.string(), asOf: z.string(), createdAt: z.string(), author: z.string() }).meta({ id: 'IterationHeader' });
+
+/** Freeze the roadmap and every shipped epic's outcome as of a day. */
+export async function createIteration(s: Services, input: { name: string; asOf?: string }, author: string): Promise<Iteration> {
+  const { asOf, roadmap, outcomes } = await allOutcomes(s, input.asOf);
+  const latest = await s.reviews.latestOf(outcomes.map((o) => o.epicId));
+  const createdAt = new Date(s.now()).toISOString();
+  const id = `it-${createdAt.replace(/[-:]/g, '').slice(0, 15).toLowerCase()}-${randomBytes(3).toString('hex')}`;
+  const iteration: Iteration = { id, name: input.name, asOf, createdAt, author, roadmap, outcomes: outcomes.map((o) => summarizeOutcome(o, latest[o.epicId])) };
+  return s.iterations.create(iteration);
+}
+
+async function proposal(s: Services, req: PlanRequest) {
+  const { asOf, roadmap, outcomes } = await allOutcomes(s, req.asOf);
+  const latest = await s.reviews.latestOf(outcomes.map((o) => o.epicId));
+  const summaries = outcomes.map((o) => summarizeOutcome(o, latest[o.epicId]));
+  const calibration = calibrate(roadmap, outcomes.map((o) => ({ epicId: o.epicId, adoptionRate: o.adoption.rate, verdict: o.verdict })));
+  const known = new Set(roadmap.milestones.map((m) => m.id));
+  const unknown = req.capacity.filter((c) => !known.has(c.milestoneId)).map((c) => c.milestoneId);
+  if (unknown.length) throw badRequest(`unknown milestone(s) in capacity: ${unknown.join(', ')}`);
+  const result = plan({ roadmap, capacity: req.capacity, calibration, outcomes: summaries, reviews: Object.values(latest), asOf, horizonMonths: req.horizonMonths });
+  return { roadmap, result };
+}
+
+export function iterationRoutes(r: Router) {
+  const tags = ['Iterations'];
+  endpoint(r, { method: 'get', path: '/iterations', summary: 'Iteration history, newest first', tags, auth: 'viewer', responses: { 200: { description: 'Iterations', schema: z.array(IterationHeader) } } }, async (c) =>
+    c.json(await c.get('services').iterations.list()),
+  );
+
+  endpoint(r, { method: 'post', path: '/iterations', summary: 'Freeze the roadmap and every outcome as of a day', tags, auth: 'editor', body: IterationInput, responses: { 201: { description: 'The snapshot', schema: Iteration } } }, async (c, { body }) =>
+    c.json(await createIteration(c.get('services'), body, c.get('principal').name), 201),
+  );
+
+  endpoint(r, { method: 'get', path: '/iterations/:id', summary: 'One iteration snapshot', tags, auth: 'viewer', responses: { 200: { description: 'The snapshot', schema: Iteration } } }, async (c, { params }) => {
+    const it = await c.get('services').iterations.get<Iteration>(params.id);
+    if (!it) throw notFound('iteration', params.id);
+    return c.json(it);
+  });
+
+  endpoint(
+    r,
+    { method: 'get', path: '/iterations/:id/diff', summary: 'What changed from `against` to this iteration, with the outcome evidence behind each change', tags, auth: 'viewer', query: z.object({ against: z.string().min(1) }).strict(), responses: { 200: { description: 'The diff', schema: IterationDiff } } },
+    async (c, { params, query }) => {
+      const s = c.get('services');
+      const [self, other] = await Promise.all([s.iterations.get<Iteration>(params.id), s.iterations.get<Iteration>(query.against)]);
+      if (!self) throw notFound('iteration', params.id);
+      if (!other) throw notFound('iteration', query.against);
+      return c.json(diffIterations(other, self));
+    },
+  );
+
+  endpoint(r, { method: 'get', path: '/calibration', summary: 'Predicted vs measured adoption of shipped epics; a factor per theme', tags: ['Planner'], auth: 'viewer', query: z.object({ asOf: z.string().optional() }).strict(), responses: { 200: { description: 'Calibration', schema: Calibration } } }, async (c, { query }) => {
+    const { roadmap, outcomes } = await allOutcomes(c.get('services'), query.asOf);
+    return c.json(calibrate(roadmap, outcomes.map((o) => ({ epicId: o.epicId, adoptionRate: o.adoption.rate, verdict: o.verdict }))));
+  });
+
+  endpoint(r, { method: 'post', path: '/plan', summary: 'Propose the next iteration from capacity and measured outcomes (changes nothing)', tags: ['Planner'], auth: 'viewer', body: PlanRequest, responses: { 200: { description: 'The proposal', schema: PlanProposal } } }, async (c, { body }) =>
+    c.json((await proposal(c.get('services'), body)).result),
+  );
+
+  endpoint(
+    r,
+    {
+      method: 'post',
+      path: '/plan/accept',
+      summary: 'Re-run the (deterministic) planner for this request, apply its proposal to the roadmap and open the next iteration',
+      tags: ['Planner'],
+      auth: 'editor',
+      body: PlanRequest.extend({ iterationName: z.string().trim().min(1).max(120).optional() }),
+      responses: { 201: { description: 'The new roadmap and iteration', schema: z.object({ proposal: PlanProposal, roadmap: Roadmap, iteration: Iteration }) } },
+    },
+    async (c, { body }) => {
+      const s = c.get('services');
+      const { iterationName, ...req } = body;
+      const before = await s.roadmaps.get();
+      const { roadmap, result } = await proposal(s, req);
+      const next = acceptPlan(roadmap, result);
+      await s.roadmaps.replace(next, before?.version);
+      await s.markDirty();
+      const name = iterationName ?? `Plan accepted ${new Date(s.now()).toISOString().slice(0, 10)}`;
+      const iteration = await createIteration(s, { name, asOf: req.asOf }, c.get('principal').name);
+      return c.json({ proposal: result, roadmap: next, iteration }, 201);
+    },
+  );
+}
