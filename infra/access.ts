@@ -18,47 +18,60 @@ export const PARTITIONS = {
   kpis: ['KPI#*', 'KPIS'], // daily KPI values + the list of KPI names
   rollups: ['ROLLUP'],
   meta: ['META'], // rollup state (dirty flag, freshness) and installation metadata
-  ingestStats: ['INGEST', 'REJECT#*'], // ingest telemetry and rejected-event samples
+  ingestDays: ['INGEST'], // ingest counters per day
+  rejections: ['REJECT#*'], // rejected-event samples (30-day TTL)
 } as const;
 
 const P = PARTITIONS;
-const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
-const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'] as const;
 
 /**
- * Ingest: authenticates write keys, stores raw events and the facts derived from them.
- * It can neither read nor write the roadmap, keys, reviews or iterations, and has no
- * DeleteItem (BatchWriteItem is limited to its own partitions).
+ * Ingest (functions/src/ingest, routes/ingest.ts): authenticates write keys, stores raw events
+ * and the facts derived from them. It can neither read nor write the roadmap, keys, reviews or
+ * iterations, has no DeleteItem, and its BatchWriteItem is limited to its own partitions.
  */
 export const INGEST_ACCESS: TableGrant[] = [
+  // KeyStore.authenticate
   { actions: ['dynamodb:GetItem'], partitions: P.credentials },
-  {
-    actions: [...READ.filter((a) => a !== 'dynamodb:Query'), ...WRITE],
-    partitions: [...P.rawEvents, ...P.userFacts, ...P.surveys, ...P.kpis, ...P.meta, ...P.ingestStats],
-  },
+  // EventStore.findRaw: which message ids are already stored
+  { actions: ['dynamodb:BatchGetItem'], partitions: P.rawEvents },
+  // EventStore.putRaw / addUserFacts / putSurveys / putKpis / logRejections
+  { actions: ['dynamodb:BatchWriteItem'], partitions: [...P.rawEvents, ...P.userFacts, ...P.surveys, ...P.kpis, ...P.rejections] },
+  // EventStore.countIngest (INGEST/DAY#), AnalyticsStore.markDirty (META/ROLLUP)
+  { actions: ['dynamodb:UpdateItem'], partitions: [...P.ingestDays, ...P.meta] },
 ];
 
 /**
- * Dashboard API: reads everything it shows; writes only what users manage (roadmap, keys
- * and credentials, reviews, iterations) and the META dirty flag. It cannot forge or delete
- * measured data (events, facts, KPIs, rollups).
+ * Dashboard API (routes/roadmap, keys, outcomes, iterations): reads everything it shows; writes
+ * only what users manage (roadmap, keys and credentials, reviews, iterations) and the rollup
+ * dirty flag. It cannot forge or delete measured data (events, facts, KPIs, rollups).
  */
 export const API_ACCESS: TableGrant[] = [
-  { actions: [...READ], partitions: Object.values(P).flat() },
+  { actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], partitions: Object.values(P).flat() },
+  // RoadmapStore (import switches versions with batch puts/deletes), KeyStore, ReviewStore,
+  // IterationStore; META via AnalyticsStore.markDirty
   {
-    actions: [...WRITE, 'dynamodb:DeleteItem'],
+    actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
     partitions: [...P.roadmap, ...P.credentials, ...P.keys, ...P.reviews, ...P.iterations, ...P.meta],
   },
 ];
 
 /**
- * Worker (scheduled rollups + retention, and queued re-attribution): reads facts, KPIs and
- * the roadmap, writes rollups and their state, and purges expired raw events. Scan cannot be
- * limited by partition (see TableAccess); it is read-only and used by the retention purge.
+ * Scheduled worker (analytics/jobs.ts runScheduledWork): the rollup reads the roadmap, user
+ * and survey facts and its own state, rewrites rollups (puts + stale deletes) and its state.
+ * Retention purge (only when DynamoDB TTL is off, or on request) scans for expired raw events
+ * and rejection samples and deletes them. Scan cannot be limited by partition (see
+ * TableAccess); it is read-only.
  */
 export const WORKER_ACCESS: TableGrant[] = [
-  { actions: [...READ], partitions: [...P.userFacts, ...P.surveys, ...P.roadmap, ...P.meta, ...P.rollups, ...P.kpis] },
-  { actions: [...WRITE], partitions: [...P.rollups, ...P.meta] },
+  { actions: ['dynamodb:GetItem', 'dynamodb:Query'], partitions: [...P.roadmap, ...P.userFacts, ...P.surveys, ...P.rollups, ...P.meta] },
+  { actions: ['dynamodb:BatchWriteItem'], partitions: P.rollups },
+  { actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem'], partitions: P.meta },
   { actions: ['dynamodb:Scan'], partitions: 'any' },
-  { actions: ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'], partitions: P.rawEvents },
+  { actions: ['dynamodb:BatchWriteItem'], partitions: [...P.rawEvents, ...P.rejections] },
 ];
+
+/**
+ * Queued jobs (runQueuedJob: forced rollup, rebuild, purge): the worker's access plus the
+ * rebuild's repair of user and survey facts from raw events (`{"job":"rebuild","fix":true}`).
+ */
+export const JOBS_ACCESS: TableGrant[] = [...WORKER_ACCESS, { actions: ['dynamodb:BatchWriteItem'], partitions: [...P.userFacts, ...P.surveys] }];

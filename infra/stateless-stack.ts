@@ -18,7 +18,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { API_ACCESS, INGEST_ACCESS, WORKER_ACCESS } from './access';
+import { API_ACCESS, INGEST_ACCESS, JOBS_ACCESS, WORKER_ACCESS } from './access';
 import { SextantFunction } from './constructs/sextant-function';
 import { WebHosting } from './constructs/web-hosting';
 import { lambdaEntry, webDist } from './paths';
@@ -89,26 +89,25 @@ export class StatelessStack extends Stack {
     this.worker = new SextantFunction(this, 'Worker', {
       ...common,
       entry: lambdaEntry('worker'),
-      description: 'Sextant worker: rollups when data changed, daily retention (every minute)',
+      description: 'Sextant worker: rollups when data changed (every minute; retention falls to DynamoDB TTL)',
       tableAccess: WORKER_ACCESS,
       secret: props.pseudonymSecret,
       timeout: Duration.minutes(5),
-      environment: { ...common.environment, SEXTANT_QUEUE_URL: this.queue.queueUrl },
+      // DynamoDB TTL (expiresAt) expires raw events and rejection samples: no daily purge scan
+      environment: { ...common.environment, SEXTANT_TTL_ENABLED: '1' },
     });
     this.jobs = new SextantFunction(this, 'Jobs', {
       ...common,
       entry: lambdaEntry('worker'),
       handler: 'queueHandler',
       description: 'Sextant jobs: queued re-attribution and rebuilds (SQS, partial-batch failures)',
-      tableAccess: WORKER_ACCESS,
+      tableAccess: JOBS_ACCESS,
       secret: props.pseudonymSecret,
       timeout: JOB_TIMEOUT,
-      environment: { ...common.environment, SEXTANT_QUEUE_URL: this.queue.queueUrl },
+      environment: { ...common.environment, SEXTANT_TTL_ENABLED: '1' },
     });
-    // enqueue only: no receive, delete or purge for the producers
-    for (const producer of [this.api, this.worker]) {
-      producer.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
-    }
+    // the API may enqueue jobs (SEXTANT_QUEUE_URL): send only, no receive, delete or purge
+    this.api.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
     this.jobs.fn.addEventSource(
       new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 2 }),
     );
@@ -192,6 +191,7 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'DashboardUrl', { value: dashboardOrigin, description: 'The dashboard (CloudFront)' });
     new CfnOutput(this, 'ApiUrl', { value: apiUrl, description: 'HTTP API base URL' });
     new CfnOutput(this, 'IngestUrl', { value: `${apiUrl}/v1/batch`, description: 'Segment-compatible batch endpoint' });
+    new CfnOutput(this, 'JobQueueUrl', { value: this.queue.queueUrl, description: 'Send {"job":"rollup"|"rebuild"|"purge"} here to run a job' });
   }
 }
 

@@ -206,8 +206,9 @@ function latestReviews(reviews: PlanReview[]): Map<string, PlanReview> {
  * Proposal for the next iteration: assigns candidate epics (planned, with an estimate, plus
  * follow-ups of missed epics the PM chose to iterate on) to milestones so that the summed
  * engineering and design weeks of each milestone (in-progress epics first) never exceed its
- * capacity, maximising Σ calibrated RICE value, then Σ score × earliness; exact by branch and
- * bound unless the node budget runs out (`optimal: false`). Deterministic: independent of input order.
+ * capacity, maximising Σ value (= Σ score × effort), then placing higher scores earlier; exact
+ * by branch and bound unless the node budget runs out (`optimal: false`). The output does not
+ * depend on the order of the input lists.
  */
 export function plan(args: PlanArgs): PlanProposal {
   const { roadmap } = args;
@@ -361,6 +362,8 @@ export function plan(args: PlanArgs): PlanProposal {
   );
   if (!search.optimal) {
     warnings.push(`search stopped after ${search.nodes} nodes: this is the best plan found, not proven optimal`);
+  } else if (!search.ordered) {
+    warnings.push('the total score is optimal; the order of the placed epics across milestones is the earliest found, not proven earliest');
   }
 
   // --- placements with reasons, per milestone in score order
@@ -476,17 +479,17 @@ export interface KnapsackItem {
 }
 
 /**
- * Exact multiple two-dimensional knapsack by depth-first branch and bound, in two phases.
- * Phase 1 maximises Σ value: candidates (in the given order) go into the earliest milestone
- * first, then later ones, then stay out; milestones with the same remaining capacity as an
- * earlier one are skipped (symmetric), and leaving a candidate out also leaves out the later
- * ones it dominates (no more effort in either dimension, no less value). Value bound: the least
- * of three fractional knapsacks over the pooled remaining capacity (engineering, design, their
- * sum) of the candidates that still fit some milestone. Phase 2 keeps that value and
- * maximises earliness Σ score × (M − 1 − milestone index), bounded by filling milestones in
- * time order fractionally with the highest-density candidates. Only strictly better plans
- * replace the incumbent, so the result depends on the input order alone. `optimal` is false
- * when the node budget ran out.
+ * Multiple two-dimensional knapsack by depth-first branch and bound, in two phases, each with
+ * `nodeBudget` nodes. Phase 1 maximises Σ value, starting from the greedy plan: candidates (in
+ * the given order) go into the earliest milestone first, then later ones, then stay out;
+ * milestones with the same remaining capacity as an earlier one are skipped (symmetric);
+ * leaving a candidate out also leaves out the later ones it dominates (no more effort in
+ * either dimension, no more value); completed states are remembered. Value bound: the least of
+ * three fractional knapsacks over the pooled remaining capacity (engineering, design, their
+ * sum) of the candidates that still fit. Phase 2 keeps the chosen candidates and reassigns them
+ * to maximise earliness Σ score × (M − 1 − milestone index), bounded by filling milestones in
+ * time order fractionally by score density. Only strictly better plans replace the incumbent,
+ * so the result depends on the input order alone.
  */
 export function branchAndBound(
   cands: KnapsackItem[],

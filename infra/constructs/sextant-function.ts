@@ -15,9 +15,9 @@
  * - Source maps without embedded sources: stack traces map to file:line, the .map stays small
  *   (Node parses it at start-up with --enable-source-maps).
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -96,7 +96,19 @@ export class SextantFunction extends Construct {
       },
     });
 
-    props.secret.grantRead(this.role);
+    // GetSecretValue only (all the runtime calls). Written as identity policy rather than
+    // secret.grantRead: with a customer-managed key, grantRead would edit the key policy in the
+    // stateful stack and make it depend on this role (a cycle between the stacks).
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.secret.secretArn] }));
+    if (props.secret.encryptionKey) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [props.secret.encryptionKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
+        }),
+      );
+    }
     this.tableAccess = new TableAccess(this, 'TableAccess', { table: props.table, role: this.role, grants: props.tableAccess });
 
     Validations.of(this.fn).acknowledge({

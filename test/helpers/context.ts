@@ -3,6 +3,7 @@
  * endpoint with SEXTANT_TEST_DYNAMODB_ENDPOINT, e.g. DynamoDB Local), with tokens of every role.
  */
 import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
 import { createApp } from '../../functions/src/app';
 import { loadConfig, type Config } from '../../functions/src/config';
 import { log } from '../../functions/src/log';
@@ -20,10 +21,15 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
+/** The DynamoDB endpoint of this run: DynamoDB Local when SEXTANT_TEST_BACKEND=dynamodb-local, else none (dynalite). */
+export function testEndpoint(): string | undefined {
+  return process.env.SEXTANT_TEST_DYNAMODB_ENDPOINT ?? (inject('dynamodbEndpoint') || undefined);
+}
+
 log.setLevel((process.env.SEXTANT_TEST_LOG as 'info') ?? 'silent');
 
 export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
-  const endpoint = process.env.SEXTANT_TEST_DYNAMODB_ENDPOINT;
+  const endpoint = testEndpoint();
   const table = `t_${randomBytes(6).toString('hex')}`;
   const config: Config = loadConfig({
     SEXTANT_STORE: endpoint ? 'dynamodb' : 'memory',

@@ -44,7 +44,6 @@ function byteLength(v: unknown): number {
 export function validateEvents(req: IngestRequest, receivedAt: number, rules: { maxAgeDays: number; maxFutureMinutes: number }) {
   const accepted: NormalizedEvent[] = [];
   const rejected: Rejection[] = [];
-  const seen = new Set<string>();
   req.events.forEach((raw, index) => {
     const mid = raw && typeof raw === 'object' && typeof (raw as { messageId?: unknown }).messageId === 'string' ? ((raw as { messageId: string }).messageId as string) : null;
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -71,12 +70,7 @@ export function validateEvents(req: IngestRequest, receivedAt: number, rules: { 
       rejected.push({ index, messageId: mid, reason: n.reason });
       return;
     }
-    if (seen.has(messageId)) {
-      // same id twice in one request: the first one is the event, the second a duplicate
-      accepted.push(n);
-      return;
-    }
-    seen.add(messageId);
+    // the same id twice in one request: the first is the event, the second a duplicate (see ingest)
     accepted.push(n);
   });
   return { accepted, rejected };
@@ -123,6 +117,11 @@ export function factsOf(raws: Iterable<RawEvent>): { users: UserDayFacts[]; surv
   return { users: [...users.values()], surveys };
 }
 
+/** Do two raw forms of an event imply the same facts? */
+function sameFacts(a: RawEvent, b: RawEvent): boolean {
+  return a.t === b.t && a.u === b.u && a.d === b.d && a.e === b.e && a.ep === b.ep && a.sc === b.sc && a.s === b.s;
+}
+
 /** Store a request's events exactly once and apply their facts. */
 export async function ingest(services: Services, req: IngestRequest): Promise<IngestResult> {
   const receivedAt = services.now();
@@ -132,21 +131,31 @@ export async function ingest(services: Services, req: IngestRequest): Promise<In
     maxFutureMinutes: config.SEXTANT_MAX_FUTURE_MINUTES,
   });
   const { events } = services;
-  const ids = [...new Set(accepted.map((e) => e.messageId))];
-  const stored = await events.findRaw(ids);
-  const fresh = new Map<string, RawEvent>();
+  // the raw form of each distinct event in the request (first occurrence wins)
+  const candidates = new Map<string, RawEvent>();
   for (const e of accepted) {
-    if (stored.has(e.messageId) || fresh.has(e.messageId)) continue;
-    fresh.set(e.messageId, toRaw(e, e.user === null ? null : pseudonymize(services.pseudonymKey, e.user), config.SEXTANT_RAW_RETENTION_DAYS));
+    if (!candidates.has(e.messageId)) candidates.set(e.messageId, toRaw(e, e.user === null ? null : pseudonymize(services.pseudonymKey, e.user), config.SEXTANT_RAW_RETENTION_DAYS));
   }
-  if (fresh.size) await events.putRaw([...fresh.values()]);
-  // (re)apply facts of every event in the request, from its stored form: idempotent
-  const { users, surveys } = factsOf([...stored.values(), ...fresh.values()]);
-  await Promise.all([events.addUserFacts(users), surveys.length ? events.putSurveys(surveys) : undefined]);
-  if (ids.length) {
-    await services.markDirty();
+  // two lookups at once: which events are stored already, which of their facts exist
+  const implied = factsOf(candidates.values());
+  const lookups = await Promise.all([events.findRaw([...candidates.keys()]), events.missingFacts(events.factItems(implied.users, implied.surveys))]);
+  const stored = lookups[0];
+  let missing = lookups[1];
+  const fresh = [...candidates.values()].filter((r) => !stored.has(r.id));
+  if (fresh.length) await events.putRaw(fresh);
+  // facts come from the *stored* form of every event: when a re-sent id carries other content
+  // (rare), the first version wins and the facts are looked up again from the stored forms
+  const conflicting = new Set([...stored.values()].filter((r) => !sameFacts(r, candidates.get(r.id)!)).map((r) => r.id));
+  if (conflicting.size) {
+    const facts = factsOf([...candidates.values()].map((r) => (conflicting.has(r.id) ? stored.get(r.id)! : r)));
+    missing = await events.missingFacts(events.factItems(facts.users, facts.surveys));
   }
-  const result: IngestResult = { success: true, accepted: fresh.size, duplicates: accepted.length - fresh.size, rejected };
+  if (missing.size) await events.putFacts(missing.values());
+  // after the facts, so a rollup never consumes the mark before they are readable; a request
+  // with already-stored events may be the retry of one that crashed before this line
+  if (missing.size || stored.size) await services.markDirty();
+  const duplicates = accepted.length - fresh.length;
+  const result: IngestResult = { success: true, accepted: fresh.length, duplicates, rejected };
   const today = utcDate(receivedAt);
   await Promise.all([
     events.countIngest(today, { received: req.events.length, accepted: result.accepted, duplicates: result.duplicates, rejected: rejected.length }),

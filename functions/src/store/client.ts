@@ -9,8 +9,17 @@ import type { Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
+/** Capacity units consumed, summed from the store's own accounting (ReturnConsumedCapacity). */
+export interface CapacityMeter {
+  read: number;
+  write: number;
+  requests: number;
+}
+
 export interface Store {
   doc: DynamoDBDocumentClient;
+  /** set when the store was opened with `meter: true` */
+  meter?: CapacityMeter;
   table: string;
   endpoint?: string;
   close(): Promise<void>;
@@ -23,6 +32,29 @@ export interface StoreOptions {
   endpoint?: string;
   /** extra client options, e.g. maxAttempts for fault tests */
   maxAttempts?: number;
+  /** count consumed capacity units (benchmarks) */
+  meter?: boolean;
+}
+
+const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand']);
+
+function addMeter(client: DynamoDBClient): CapacityMeter {
+  const meter: CapacityMeter = { read: 0, write: 0, requests: 0 };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
+      const out = await next(args);
+      const cc = (out.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
+      const units = (Array.isArray(cc) ? cc : cc ? [cc] : []).reduce((a, c) => a + (c.CapacityUnits ?? 0), 0);
+      const name = (context as { commandName?: string }).commandName ?? '';
+      if (READS.has(name)) meter.read += units;
+      else meter.write += units;
+      meter.requests++;
+      return out;
+    },
+    { step: 'initialize', name: 'sextantCapacityMeter' },
+  );
+  return meter;
 }
 
 /** Start (if embedded) and connect to the store; ensure the table exists. */
@@ -51,6 +83,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     maxAttempts: opts.maxAttempts ?? 6,
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
+  const meter = opts.meter ? addMeter(client) : undefined;
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
@@ -58,6 +91,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     doc,
     table: opts.table,
     endpoint,
+    meter,
     async close() {
       client.destroy();
       if (server) await new Promise<void>((ok) => server!.close(() => ok()));

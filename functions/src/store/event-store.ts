@@ -71,10 +71,14 @@ export function userFactItems(facts: UserDayFacts[]): { PK: string; SK: string }
 export class EventStore {
   constructor(private readonly store: Store) {}
 
-  /** Stored raw events among these message ids. */
+  /**
+   * Stored raw events among these message ids. Eventually consistent (half the read cost):
+   * a duplicate missed within the replication lag is re-put unchanged and its facts are
+   * idempotent, so exactly-once aggregates do not depend on this read.
+   */
   async findRaw(messageIds: string[]): Promise<Map<string, RawEvent>> {
     if (!messageIds.length) return new Map();
-    const items = await batchGet(this.store, messageIds.map((id) => K.rawEvent(id)));
+    const items = await batchGet(this.store, messageIds.map((id) => K.rawEvent(id)), undefined, false);
     return new Map(items.map((i) => [i.id as string, i as unknown as RawEvent]));
   }
 
@@ -82,19 +86,32 @@ export class EventStore {
     await batchWrite(this.store, events.map((e) => ({ ...K.rawEvent(e.id), ...e })));
   }
 
-  /**
-   * Idempotent puts of activity facts: one item per user-day-usage key, and one per active
-   * user-day without usage (usage implies activity). Deterministic keys, no content to merge.
-   */
-  async addUserFacts(facts: UserDayFacts[]): Promise<void> {
-    await batchWrite(this.store, userFactItems(facts));
+  /** Fact items implied by user and survey facts, keyed by `PK|SK`. */
+  factItems(users: UserDayFacts[], surveys: SurveyFact[]): Map<string, Record<string, unknown> & { PK: string; SK: string }> {
+    const items = new Map<string, Record<string, unknown> & { PK: string; SK: string }>();
+    for (const k of userFactItems(users)) items.set(`${k.PK}|${k.SK}`, k);
+    for (const f of surveys) {
+      const k = K.survey(f.date.slice(0, 7), f.date, f.messageId);
+      items.set(`${k.PK}|${k.SK}`, { ...k, d: f.date, scope: f.scope, sc: f.scale, s: f.score });
+    }
+    return items;
   }
 
-  async putSurveys(facts: SurveyFact[]): Promise<void> {
-    await batchWrite(
-      this.store,
-      facts.map((f) => ({ ...K.survey(f.date.slice(0, 7), f.date, f.messageId), d: f.date, scope: f.scope, sc: f.scale, s: f.score })),
-    );
+  /**
+   * Which of these fact items are not stored yet. A read costs a fifth of a write on DynamoDB
+   * and most user-days already have their fact, so facts are looked up before they are put.
+   * Eventually consistent: a just-written fact that looks missing is put again, harmlessly.
+   */
+  async missingFacts(items: Map<string, Record<string, unknown> & { PK: string; SK: string }>) {
+    const missing = new Map(items);
+    if (!items.size) return missing;
+    const existing = await batchGet(this.store, [...items.values()].map(({ PK, SK }) => ({ PK, SK })), ['PK', 'SK'], false);
+    for (const e of existing) missing.delete(`${e.PK}|${e.SK}`);
+    return missing;
+  }
+
+  async putFacts(items: Iterable<Record<string, unknown>>): Promise<void> {
+    await batchWrite(this.store, [...items]);
   }
 
   async putKpis(metrics: { name: string; date: string; value: number }[], receivedAt: number): Promise<void> {

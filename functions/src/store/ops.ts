@@ -73,7 +73,7 @@ export async function batchWrite(store: Store, puts: Item[], deletes: { PK: stri
 }
 
 /** Get many items by key (batches of 100, unprocessed keys retried). Returns found items. */
-export async function batchGet(store: Store, keys: { PK: string; SK: string }[], projection?: string[]): Promise<Item[]> {
+export async function batchGet(store: Store, keys: { PK: string; SK: string }[], projection?: string[], consistent = true): Promise<Item[]> {
   const found: Item[] = [];
   const chunks: (typeof keys)[] = [];
   for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
@@ -89,7 +89,7 @@ export async function batchGet(store: Store, keys: { PK: string; SK: string }[],
             RequestItems: {
               [store.table]: {
                 Keys: pending,
-                ConsistentRead: true,
+                ConsistentRead: consistent,
                 ...(projection ? { ProjectionExpression: Object.keys(names!).join(', '), ExpressionAttributeNames: names } : {}),
               },
             },

@@ -7,6 +7,7 @@ import type { EpicStatus, Target } from '../../../shared/roadmap';
 import type { EpicVerdict } from '../../../shared/outcome-types';
 import type { Decision } from '../../../shared/review';
 import type { KeyScope, Role } from '../../../shared/keys';
+import { trimZeros } from './scale';
 import { formatDecimal, formatNumber, formatPercent, formatPp, formatValue, humanize, type ValueKind } from './format';
 
 export type Tone = 'good' | 'bad' | 'warn' | 'neutral' | 'info' | 'muted';
@@ -106,11 +107,16 @@ export function formatMetricValue(metric: string, value: number | null | undefin
   return formatValue(metricValueKind(metric, kpiBaseline), value);
 }
 
+/** A target as set by a PM (round numbers): "10%", "4.2", "+0.2 pp". */
+export function formatTargetValue(metric: string, value: number, kpiBaseline?: number | null): string {
+  return trimZeros(formatMetricValue(metric, value, kpiBaseline));
+}
+
 /** "Adoption ≥ 15% within 28 days". */
 export function describeTarget(t: Pick<Target, 'metric' | 'op' | 'value' | 'windowDays'>, kpiBaseline?: number | null): string {
   const op = t.op === '>=' ? '≥' : '≤';
   const within = t.windowDays && t.windowDays !== 28 ? ` within ${t.windowDays} days` : '';
-  return `${metricLabel(t.metric)} ${op} ${formatMetricValue(t.metric, t.value, kpiBaseline)}${within}`;
+  return `${metricLabel(t.metric)} ${op} ${formatTargetValue(t.metric, t.value, kpiBaseline)}${within}`;
 }
 
 /**

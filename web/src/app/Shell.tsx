@@ -1,0 +1,82 @@
+/** The app shell: brand, primary navigation, who is signed in, and the page. */
+import { useEffect, useRef, type ReactNode } from 'react';
+import { Badge } from '../components/Badge';
+import { SCOPES } from '../lib/domain';
+import { Link, useLocation } from './router';
+import { NAV, PRELOAD, type NavId } from './routes';
+import { useSession } from './session';
+
+export function Shell({ active, children }: { active: NavId | null; children: ReactNode }) {
+  const { me, signOut } = useSession();
+  const { pathname } = useLocation();
+  const first = useRef(true);
+
+  // after a client-side navigation, move focus to the new page's title for screen readers
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const t = window.setTimeout(() => {
+      const h = document.querySelector<HTMLElement>('[data-page-title]');
+      h?.focus({ preventScroll: true });
+    }, 60);
+    return () => window.clearTimeout(t);
+  }, [pathname]);
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="topbar__inner">
+          <Link to="/impact" className="brand" aria-label="Sextant home">
+            <svg width="26" height="26" viewBox="0 0 32 32" aria-hidden="true">
+              <rect width="32" height="32" rx="7" fill="currentColor" />
+              <path d="M7 24 L16 7 L25 24" fill="none" stroke="#fff" strokeWidth="2.6" strokeLinejoin="round" />
+              <path d="M10 19 A9 9 0 0 1 22 19" fill="none" stroke="#7dd3fc" strokeWidth="2.2" />
+            </svg>
+            <span className="brand__name">Sextant</span>
+          </Link>
+          <nav className="nav" aria-label="Main">
+            <ul>
+              {NAV.map((item) => (
+                <li key={item.id}>
+                  <Link
+                    to={item.to}
+                    className={`nav__link ${active === item.id ? 'is-active' : ''}`}
+                    aria-current={active === item.id ? 'page' : undefined}
+                    onMouseEnter={() => void PRELOAD[item.id]().catch(() => undefined)}
+                    onFocus={() => void PRELOAD[item.id]().catch(() => undefined)}
+                  >
+                    <span className="nav__icon" aria-hidden="true">
+                      {item.icon}
+                    </span>
+                    {item.label}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          {me && (
+            <div className="who">
+              <span className="who__name" title={`Key ${me.prefix}…`}>
+                {me.name}
+              </span>
+              <Badge tone={me.scope === 'admin' ? 'info' : me.scope === 'editor' ? 'good' : 'neutral'} title={SCOPES[me.scope].help}>
+                {SCOPES[me.scope].label}
+              </Badge>
+              <button type="button" className="button button--ghost button--small" onClick={() => signOut()}>
+                Sign out
+              </button>
+            </div>
+          )}
+        </div>
+      </header>
+      <main id="main" className="main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,47 @@
+/** The route table: every page is its own lazy chunk (recharts never enters the initial bundle). */
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import type { Role } from '../../../shared/keys';
+
+export type NavId = 'impact' | 'roadmap' | 'iterations' | 'planner' | 'settings';
+
+export interface RouteDef {
+  pattern: string;
+  nav: NavId;
+  title: string | ((params: Record<string, string>) => string);
+  page: LazyExoticComponent<ComponentType<{ params: Record<string, string> }>>;
+  role?: Role;
+}
+
+const ImpactPage = lazy(() => import('../features/impact/components/ImpactPage'));
+const RoadmapPage = lazy(() => import('../features/roadmap/components/RoadmapPage'));
+const EpicOutcomePage = lazy(() => import('../features/outcome/components/EpicOutcomePage'));
+const IterationsPage = lazy(() => import('../features/iterations/components/IterationsPage'));
+const PlannerPage = lazy(() => import('../features/planner/components/PlannerPage'));
+const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage'));
+
+export const ROUTES: RouteDef[] = [
+  { pattern: '/impact', nav: 'impact', title: 'Impact', page: ImpactPage },
+  { pattern: '/roadmap', nav: 'roadmap', title: 'Roadmap', page: RoadmapPage },
+  { pattern: '/epics/:id', nav: 'impact', title: 'Epic outcome', page: EpicOutcomePage },
+  { pattern: '/iterations', nav: 'iterations', title: 'Iterations', page: IterationsPage },
+  { pattern: '/iterations/:id', nav: 'iterations', title: 'Iteration', page: IterationsPage },
+  { pattern: '/planner', nav: 'planner', title: 'Planner', page: PlannerPage },
+  { pattern: '/settings', nav: 'settings', title: 'Settings', page: SettingsPage },
+];
+
+export const NAV: { id: NavId; label: string; to: string; icon: string }[] = [
+  { id: 'impact', label: 'Impact', to: '/impact', icon: '◎' },
+  { id: 'roadmap', label: 'Roadmap', to: '/roadmap', icon: '▦' },
+  { id: 'iterations', label: 'Iterations', to: '/iterations', icon: '↻' },
+  { id: 'planner', label: 'Planner', to: '/planner', icon: '⚖' },
+  { id: 'settings', label: 'Settings', to: '/settings', icon: '⚙' },
+];
+
+/** Preload a page's chunk (on hover or focus of its nav link). */
+export const PRELOAD: Record<NavId, () => Promise<unknown>> = {
+  impact: () => import('../features/impact/components/ImpactPage'),
+  roadmap: () => import('../features/roadmap/components/RoadmapPage'),
+  iterations: () => import('../features/iterations/components/IterationsPage'),
+  planner: () => import('../features/planner/components/PlannerPage'),
+  settings: () => import('../features/settings/components/SettingsPage'),
+};

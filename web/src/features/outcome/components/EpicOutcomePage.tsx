@@ -1,0 +1,4 @@
+import { PageHeader } from '../../../components/Layout';
+export default function EpicOutcomePage() {
+  return <PageHeader title="EpicOutcomePage" />;
+}

@@ -1,0 +1,4 @@
+import { PageHeader } from '../../../components/Layout';
+export default function SettingsPage() {
+  return <PageHeader title="SettingsPage" />;
+}
