@@ -3,13 +3,15 @@
  * bench-results/latest.json. Sections: ingest, outcomes, web, lambda (default: all four);
  * `soak` runs only when named.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { log } from '../../functions/src/log';
 
 log.setLevel('silent');
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const wanted = new Set(args.length ? args : ['ingest', 'outcomes', 'web', 'lambda']);
-const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version };
+// sections not run this time keep their last figures
+const FILE = 'bench-results/latest.json';
+const results: Record<string, unknown> = { ...(existsSync(FILE) ? JSON.parse(readFileSync(FILE, 'utf8')) : {}), at: new Date().toISOString(), node: process.version };
 
 const sections: Record<string, () => Promise<unknown>> = {
   ingest: async () => (await import('./ingest')).benchIngest(),
@@ -33,5 +35,5 @@ for (const name of Object.keys(sections)) {
   }
 }
 mkdirSync('bench-results', { recursive: true });
-writeFileSync('bench-results/latest.json', JSON.stringify(results, null, 2) + '\n');
+writeFileSync(FILE, JSON.stringify(results, null, 2) + '\n');
 process.stdout.write('\nwritten to bench-results/latest.json\n');

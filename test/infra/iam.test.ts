@@ -73,13 +73,11 @@ describe('ingest function', () => {
   });
 
   it('reads only its own secret (no admin token), and cannot use the job queue', () => {
-    const { sextant } = synthDefault();
     const secretStatements = s().filter((st) => actionsOf(st).some((a) => a.startsWith('secretsmanager:')));
     expect(secretStatements.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
     expect(JSON.stringify(secretStatements)).toContain('PseudonymKey');
     expect(JSON.stringify(secretStatements)).not.toContain('ApiSecret');
     expect(s().flatMap(actionsOf).filter((a) => a.startsWith('sqs:'))).toEqual([]);
-    void sextant;
   });
 });
 

@@ -23,7 +23,7 @@ import type { EntityKind } from '../store/roadmap-store';
 const EMPTY: Roadmap = { mission: { statement: 'Describe why this product exists' }, themes: [], milestones: [], epics: [], stories: [] };
 
 async function current(s: Services) {
-  return (await s.roadmaps.get()) ?? { roadmap: structuredClone(EMPTY), version: 0 };
+  return (await s.roadmaps.get()) ?? { roadmap: structuredClone(EMPTY), version: 0, head: { version: 0, partition: '' } };
 }
 
 /** Check a changed document with the whole-document rules; 400 with precise messages. */
@@ -124,9 +124,9 @@ export function roadmapRoutes(r: Router) {
 
   endpoint(r, { method: 'put', path: '/mission', summary: 'Set the mission statement', tags, auth: 'editor', body: Mission, responses: { 200: { description: 'The mission', schema: Mission } } }, async (c, { body }) => {
     const s = c.get('services');
-    let { version } = await current(s);
-    if (version === 0) version = await s.roadmaps.replace({ ...EMPTY, mission: body });
-    else await s.roadmaps.setMission(body, version);
+    const { version, head } = await current(s);
+    if (version === 0) await s.roadmaps.replace({ ...EMPTY, mission: body });
+    else await s.roadmaps.setMission(body, head);
     return c.json(body);
   });
 
@@ -149,38 +149,38 @@ export function roadmapRoutes(r: Router) {
 
     endpoint(r, { method: 'post', path, summary: `Create a ${res.label}`, tags: rtags, auth: 'editor', body: res.schema, responses: { 201: { description: `The created ${res.label}`, schema: res.schema } } }, async (c, { body }) => {
       const s = c.get('services');
-      const { roadmap, version: v0 } = await current(s);
+      const { roadmap, version: v0, head } = await current(s);
       const entity = body as { id: string };
       const list = roadmap[res.list] as { id: string }[];
       if (list.some((x) => x.id === entity.id)) throw conflict(`${res.label} "${entity.id}" already exists`);
       list.push(entity);
       checkDocument(roadmap);
-      const version = v0 === 0 ? await s.roadmaps.replace(roadmap) : v0;
-      if (v0 !== 0) await s.roadmaps.put(res.kind, entity as never, version, list.length - 1);
+      if (v0 === 0) await s.roadmaps.replace(roadmap);
+      else await s.roadmaps.put(res.kind, entity as never, head, list.length - 1);
       if (res.kind === 'epic') await s.markDirty();
       return c.json(entity, 201);
     });
 
     endpoint(r, { method: 'patch', path: `${path}/:id`, summary: `Change a ${res.label} (null removes an optional field)`, tags: rtags, auth: 'editor', body: res.patch, responses: { 200: { description: `The updated ${res.label}`, schema: res.schema } } }, async (c, { body, params }) => {
       const s = c.get('services');
-      const { roadmap, version } = await current(s);
+      const { roadmap, head } = await current(s);
       const list = roadmap[res.list] as { id: string }[];
       const index = list.findIndex((x) => x.id === params.id);
       if (index < 0) throw notFound(res.label, params.id);
       const updated = validate(res.schema, merge(list[index], body as Record<string, unknown>), 'body') as { id: string };
       list[index] = updated;
       checkDocument(roadmap);
-      await s.roadmaps.put(res.kind, updated as never, version, index);
+      await s.roadmaps.put(res.kind, updated as never, head, index);
       if (res.kind === 'epic') await s.markDirty();
       return c.json(updated);
     });
 
     endpoint(r, { method: 'delete', path: `${path}/:id`, summary: `Delete a ${res.label}`, tags: rtags, auth: 'editor', responses: { 204: { description: 'Deleted' } } }, async (c, { params }) => {
       const s = c.get('services');
-      const { roadmap, version } = await current(s);
+      const { roadmap, head } = await current(s);
       if (!(roadmap[res.list] as { id: string }[]).some((x) => x.id === params.id)) throw notFound(res.label, params.id);
       const cascade = res.beforeDelete(roadmap, params.id);
-      await s.roadmaps.deleteMany([{ kind: res.kind, id: params.id }, ...cascade], version);
+      await s.roadmaps.deleteMany([{ kind: res.kind, id: params.id }, ...cascade], head);
       if (res.kind === 'epic') await s.markDirty();
       return c.body(null, 204);
     });
@@ -191,7 +191,7 @@ export function roadmapRoutes(r: Router) {
     { method: 'post', path: '/epics/:id/ship', summary: 'Mark an epic shipped on a day', tags: ['Epic'], auth: 'editor', body: ShipRequest, responses: { 200: { description: 'The shipped epic', schema: Epic } } },
     async (c, { body, params }) => {
       const s = c.get('services');
-      const { roadmap, version } = await current(s);
+      const { roadmap, head } = await current(s);
       const index = roadmap.epics.findIndex((e) => e.id === params.id);
       if (index < 0) throw notFound('epic', params.id);
       const epic = roadmap.epics[index];
@@ -199,7 +199,7 @@ export function roadmapRoutes(r: Router) {
       if (body.shippedAt > todayUtc(s.now())) throw badRequest(`shippedAt ${body.shippedAt} is in the future`);
       const updated = validate(Epic, { ...epic, status: 'shipped', shippedAt: body.shippedAt }, 'body');
       roadmap.epics[index] = updated;
-      await s.roadmaps.put('epic', updated, version, index);
+      await s.roadmaps.put('epic', updated, head, index);
       await s.markDirty();
       return c.json(updated);
     },

@@ -8,12 +8,13 @@ export const SK = 'SK';
 export const K = {
   // roadmap: a versioned partition so a whole-document import switches atomically
   roadmapHead: () => ({ PK: 'ROADMAP', SK: 'HEAD' }),
-  roadmapPartition: (version: number) => `ROADMAP#v${version}`,
-  mission: (v: number) => ({ PK: K.roadmapPartition(v), SK: 'MISSION' }),
-  theme: (v: number, id: string) => ({ PK: K.roadmapPartition(v), SK: `THEME#${id}` }),
-  milestone: (v: number, id: string) => ({ PK: K.roadmapPartition(v), SK: `MILESTONE#${id}` }),
-  epic: (v: number, id: string) => ({ PK: K.roadmapPartition(v), SK: `EPIC#${id}` }),
-  story: (v: number, id: string) => ({ PK: K.roadmapPartition(v), SK: `STORY#${id}` }),
+  /** each import writes its own partition; HEAD names the current one */
+  roadmapPartition: (versionTag: string) => `ROADMAP#v${versionTag}`,
+  mission: (partition: string) => ({ PK: partition, SK: 'MISSION' }),
+  theme: (partition: string, id: string) => ({ PK: partition, SK: `THEME#${id}` }),
+  milestone: (partition: string, id: string) => ({ PK: partition, SK: `MILESTONE#${id}` }),
+  epic: (partition: string, id: string) => ({ PK: partition, SK: `EPIC#${id}` }),
+  story: (partition: string, id: string) => ({ PK: partition, SK: `STORY#${id}` }),
 
   // credentials: looked up by hash on every request; listed by id
   credentialByHash: (hash: string) => ({ PK: `CRED#${hash}`, SK: 'CRED' }),

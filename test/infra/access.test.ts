@@ -1,0 +1,142 @@
+/**
+ * infra/access.ts restates the partition names of functions/src/store/keys.ts (infra imports
+ * only entry files from functions/). These tests keep the two in step, and pin down the
+ * semantics of the TableAccess construct.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { describe, expect, it } from 'vitest';
+import { K } from '../../functions/src/store/keys';
+import { API_ACCESS, INGEST_ACCESS, JOBS_ACCESS, PARTITIONS, WORKER_ACCESS } from '../../infra/access';
+import { TableAccess, tableStatements, type TableGrant } from '../../infra/constructs/table-access';
+import { allows, type Statement } from './synth';
+
+/** One sample partition key per key builder of keys.ts. */
+const SAMPLES: Record<string, string> = {
+  roadmapHead: K.roadmapHead().PK,
+  roadmapPartition: K.roadmapPartition(7),
+  mission: K.mission(7).PK,
+  theme: K.theme(7, 't').PK,
+  milestone: K.milestone(7, '2026-10').PK,
+  epic: K.epic(7, 'e').PK,
+  story: K.story(7, 's').PK,
+  credentialByHash: K.credentialByHash('f00d').PK,
+  keysPartition: K.keysPartition(),
+  keyRecord: K.keyRecord('k').PK,
+  reviewsPartition: K.reviewsPartition('e'),
+  review: K.review('e', '2026-11-01T00:00:00Z', 'r').PK,
+  iterationsPartition: K.iterationsPartition(),
+  iteration: K.iteration('i').PK,
+  rawEvent: K.rawEvent('m').PK,
+  userFactsPartition: K.userFactsPartition('2026-10', 0),
+  userFact: K.userFact('2026-10', 0, 'u', 20000).PK,
+  surveyPartition: K.surveyPartition('2026-10'),
+  survey: K.survey('2026-10', '2026-10-02', 'm').PK,
+  kpiPartition: K.kpiPartition('checkout_conversion'),
+  kpi: K.kpi('checkout_conversion', '2026-10-02').PK,
+  kpiNames: K.kpiNames(),
+  kpiName: K.kpiName('checkout_conversion').PK,
+  rollupPartition: K.rollupPartition(),
+  epicRollup: K.epicRollup('e', 28).PK,
+  monthRollup: K.monthRollup('2026-10').PK,
+  rollupState: K.rollupState().PK,
+  ingestDay: K.ingestDay('2026-10-02').PK,
+  ingestPartition: K.ingestPartition(),
+  rejection: K.rejection('2026-10-02', '2026-10-02T00:00:00Z', '1').PK,
+  rejectionPartition: K.rejectionPartition('2026-10-02'),
+  meta: K.meta('DEMO').PK,
+};
+/** Entries of K that are not partition builders. */
+const NOT_PARTITIONS = ['rawEventPrefix', 'epicRollupPrefix', 'monthRollupPrefix', 'parseUserFact'];
+
+const glob = (p: string) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+const groupOf = (pk: string) => Object.entries(PARTITIONS).filter(([, patterns]) => patterns.some((p) => glob(p).test(pk))).map(([g]) => g);
+
+describe('access matrix vs the key layout', () => {
+  it('has a sample for every key builder in keys.ts (a new entity must be placed in infra/access.ts)', () => {
+    expect(Object.keys(K).filter((k) => !NOT_PARTITIONS.includes(k)).sort()).toEqual(Object.keys(SAMPLES).sort());
+  });
+
+  it('places every partition key in exactly one partition group', () => {
+    for (const [builder, pk] of Object.entries(SAMPLES)) expect(groupOf(pk), `${builder} → ${pk}`).toHaveLength(1);
+  });
+
+  it('every partition is read by the dashboard API', () => {
+    const s = tableStatements('arn:aws:dynamodb:eu-west-1:111111111111:table/Table', API_ACCESS).map((x) => x.toStatementJson() as Statement);
+    for (const [builder, pk] of Object.entries(SAMPLES)) expect(allows(s, 'dynamodb:GetItem', [pk], 'table/Table'), builder).toBe(true);
+  });
+
+  it('each function gets a stable list of actions (no new action without a test change)', () => {
+    const actions = (g: TableGrant[]) => [...new Set(g.flatMap((x) => x.actions))].sort();
+    expect(actions(INGEST_ACCESS)).toEqual(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(actions(API_ACCESS)).toEqual(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(actions(WORKER_ACCESS)).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
+    expect(actions(JOBS_ACCESS)).toEqual(actions(WORKER_ACCESS));
+  });
+});
+
+describe('TableAccess construct', () => {
+  const arn = 'arn:aws:dynamodb:eu-west-1:111111111111:table/T';
+  const json = (grants: TableGrant[]) => tableStatements(arn, grants).map((s) => s.toStatementJson() as Statement);
+
+  it('writes one statement per distinct partition set, with a fail-closed LeadingKeys condition', () => {
+    const s = json([
+      { actions: ['dynamodb:GetItem'], partitions: ['A#*'] },
+      { actions: ['dynamodb:PutItem'], partitions: ['A#*'] },
+      { actions: ['dynamodb:Query'], partitions: ['B'] },
+    ]);
+    expect(s).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: arn,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['A#*'] }, Null: { 'dynamodb:LeadingKeys': 'false' } },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: arn,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['B'] }, Null: { 'dynamodb:LeadingKeys': 'false' } },
+      },
+    ]);
+    // a request without leading keys is not allowed by a partition-limited statement
+    expect(allows(s, 'dynamodb:GetItem', undefined, 'table/T')).toBe(false);
+  });
+
+  it('unions the partitions of one action across grants, so mixed batches pass', () => {
+    const s = json([
+      { actions: ['dynamodb:BatchWriteItem'], partitions: ['ROLLUP'] },
+      { actions: ['dynamodb:BatchWriteItem'], partitions: ['EVT#*'] },
+    ]);
+    expect(s).toHaveLength(1);
+    expect(allows(s, 'dynamodb:BatchWriteItem', ['ROLLUP', 'EVT#1'], 'table/T')).toBe(true);
+    expect(allows(s, 'dynamodb:BatchWriteItem', ['ROLLUP', 'KEYS'], 'table/T')).toBe(false);
+  });
+
+  it("refuses a Scan limited to partitions (Scan carries no leading keys) and grants it only table-wide", () => {
+    expect(() => json([{ actions: ['dynamodb:Scan'], partitions: ['EVT#*'] }])).toThrow(/Scan carries no leading keys/);
+    const s = json([{ actions: ['dynamodb:Scan'], partitions: 'any' }]);
+    expect(s[0].Condition).toBeUndefined();
+  });
+
+  it('rejects wildcard-only or malformed patterns and empty grants', () => {
+    expect(() => json([{ actions: ['dynamodb:GetItem'], partitions: ['*'] }])).toThrow(/pattern/);
+    expect(() => json([{ actions: ['dynamodb:GetItem'], partitions: ['A*B'] }])).toThrow(/pattern/);
+    expect(() => json([{ actions: ['dynamodb:GetItem'], partitions: [] }])).toThrow(/empty/);
+    expect(() => json([{ actions: ['dynamodb:*' as never], partitions: ['A'] }])).toThrow(/unknown action/);
+  });
+
+  it('attaches one policy to the role', () => {
+    const stack = new Stack(new App(), 'T');
+    const table = new Table(stack, 'Table', { partitionKey: { name: 'PK', type: AttributeType.STRING } });
+    const role = new Role(stack, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    new TableAccess(stack, 'Access', { table, role, grants: [{ actions: ['dynamodb:GetItem'], partitions: ['META'] }] });
+    process.env.CDK_VALIDATION = 'false'; // skip loading CloudFormation's rule set (~9 s) for this tiny stack
+    const t = Template.fromStack(stack);
+    delete process.env.CDK_VALIDATION;
+    t.resourceCountIs('AWS::IAM::Policy', 1);
+    t.hasResourceProperties('AWS::IAM::Policy', { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as never) }] });
+  });
+});
