@@ -1,0 +1,61 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanup, logicalId, synth, synthDefault } from './synth';
+
+afterAll(cleanup);
+
+describe('HTTP API', () => {
+  it('routes the dashboard API and the ingest endpoints to their own functions', () => {
+    const { stateless, sextant } = synthDefault();
+    const routes = stateless.findResources('AWS::ApiGatewayV2::Route');
+    const integrations = stateless.findResources('AWS::ApiGatewayV2::Integration');
+    const target = (routeKey: string) => {
+      const route = Object.values(routes).find((r) => r.Properties.RouteKey === routeKey);
+      expect(route, routeKey).toBeDefined();
+      const integrationId = JSON.stringify(route!.Properties.Target).match(/"Ref":"([^"]+)"/)![1];
+      return JSON.stringify(integrations[integrationId].Properties.IntegrationUri);
+    };
+    expect(Object.values(routes).map((r) => r.Properties.RouteKey).sort()).toEqual(['ANY /api/{proxy+}', 'GET /health', 'GET /openapi.json', 'POST /v1/{proxy+}']);
+    const api = logicalId(sextant.stateless.api.fn);
+    const ingest = logicalId(sextant.stateless.ingest.fn);
+    for (const key of ['ANY /api/{proxy+}', 'GET /health', 'GET /openapi.json']) expect(target(key)).toContain(api);
+    expect(target('POST /v1/{proxy+}')).toContain(ingest);
+    stateless.allResourcesProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+  });
+
+  it('throttles the default stage and writes JSON access logs to a log group with retention', () => {
+    const { stateless } = synthDefault();
+    stateless.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    const stage = Object.values(stateless.findResources('AWS::ApiGatewayV2::Stage'))[0].Properties;
+    expect(stage).toMatchObject({ StageName: '$default', AutoDeploy: true, DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 } });
+    const format = JSON.parse(stage.AccessLogSettings.Format);
+    expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status', integrationError: '$context.integrationErrorMessage' });
+    expect(stage.AccessLogSettings.Format).not.toMatch(/authorization|header/i);
+    const groupId = stage.AccessLogSettings.DestinationArn['Fn::GetAtt'][0];
+    expect(stateless.findResources('AWS::Logs::LogGroup')[groupId].Properties.RetentionInDays).toBe(30);
+  });
+
+  it('throttling is configurable from context', () => {
+    const { stateless } = synth({ 'sextant:throttleRate': 50, 'sextant:throttleBurst': 100 });
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 } });
+  });
+
+  it('allows CORS from the dashboard origin only, with the authorization and content-type headers', () => {
+    const { stateless, sextant } = synthDefault();
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: {
+        AllowOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(sextant.stateless.web.distribution), 'DomainName'] }]] }],
+        AllowHeaders: ['authorization', 'content-type'],
+        AllowMethods: Match.arrayWith(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+        AllowCredentials: Match.absent(),
+      },
+    });
+  });
+
+  it('outputs the dashboard, API and ingest URLs', () => {
+    const { stateless } = synthDefault();
+    for (const name of ['DashboardUrl', 'ApiUrl', 'IngestUrl', 'JobQueueUrl']) stateless.hasOutput(name, {});
+    expect(JSON.stringify(stateless.findOutputs('IngestUrl'))).toContain('/v1/batch');
+  });
+});
