@@ -32,9 +32,9 @@ const P = PARTITIONS;
 export const INGEST_ACCESS: TableGrant[] = [
   // KeyStore.authenticate
   { actions: ['dynamodb:GetItem'], partitions: P.credentials },
-  // EventStore.findRaw: which message ids are already stored
-  { actions: ['dynamodb:BatchGetItem'], partitions: P.rawEvents },
-  // EventStore.putRaw / addUserFacts / putSurveys / putKpis / logRejections
+  // EventStore.findRaw (which message ids are stored) and missingFacts (which facts exist)
+  { actions: ['dynamodb:BatchGetItem'], partitions: [...P.rawEvents, ...P.userFacts, ...P.surveys] },
+  // EventStore.putRaw / putFacts / putKpis / logRejections
   { actions: ['dynamodb:BatchWriteItem'], partitions: [...P.rawEvents, ...P.userFacts, ...P.surveys, ...P.kpis, ...P.rejections] },
   // EventStore.countIngest (INGEST/DAY#), AnalyticsStore.markDirty (META/ROLLUP)
   { actions: ['dynamodb:UpdateItem'], partitions: [...P.ingestDays, ...P.meta] },

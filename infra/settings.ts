@@ -26,6 +26,8 @@ export interface SextantSettings {
   logRetention: RetentionDays;
   /** default-stage throttling of the HTTP API (requests per second, burst) */
   throttle: { rateLimit: number; burstLimit: number };
+  /** minutes between worker ticks (rollup when data changed) */
+  rollupEveryMinutes: number;
   /** exact API origin for the dashboard's CSP `connect-src` (see docs/deploy.md); region-wide pattern when unset */
   apiOrigin?: string;
   /** extra SEXTANT_* environment for every function */
@@ -40,6 +42,7 @@ export const CONTEXT = {
   logRetentionDays: 'sextant:logRetentionDays',
   throttleRate: 'sextant:throttleRate',
   throttleBurst: 'sextant:throttleBurst',
+  rollupEveryMinutes: 'sextant:rollupEveryMinutes',
   apiOrigin: 'sextant:apiOrigin',
   runtime: 'sextant:runtime',
 } as const;
@@ -74,6 +77,9 @@ export function readSettings(node: Node): SextantSettings {
   if (!Number.isInteger(rateLimit) || rateLimit < 1) errors.push(`${CONTEXT.throttleRate}: a positive integer (requests per second)`);
   if (!Number.isInteger(burstLimit) || burstLimit < 1) errors.push(`${CONTEXT.throttleBurst}: a positive integer`);
 
+  const rollupEveryMinutes = Number(get(CONTEXT.rollupEveryMinutes) ?? 1);
+  if (!Number.isInteger(rollupEveryMinutes) || rollupEveryMinutes < 1 || rollupEveryMinutes > 60) errors.push(`${CONTEXT.rollupEveryMinutes}: whole minutes, 1 to 60`);
+
   const apiOrigin = get(CONTEXT.apiOrigin) as string | undefined;
   if (apiOrigin !== undefined && !/^https:\/\/[a-z0-9.-]+$/.test(apiOrigin)) errors.push(`${CONTEXT.apiOrigin}: an origin like https://abc123.execute-api.eu-west-1.amazonaws.com (no path, no trailing slash)`);
 
@@ -96,6 +102,7 @@ export function readSettings(node: Node): SextantSettings {
     encryption: encryption as SextantSettings['encryption'],
     logRetention: days as RetentionDays,
     throttle: { rateLimit, burstLimit },
+    rollupEveryMinutes,
     apiOrigin,
     runtime,
   };

@@ -3,7 +3,7 @@
  * HTTP API, the job queue, the per-minute schedule and the dashboard's web hosting.
  * Everything here can be destroyed and redeployed without losing data.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -51,7 +51,7 @@ export class StatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { settings, table } = props;
-    const logRemovalPolicy = settings.removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const logRemovalPolicy = settings.removalPolicy;
 
     // ---- queues: jobs (+ DLQ) and the schedule's DLQ ----
     const queueDefaults = { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true } as const;
@@ -68,6 +68,10 @@ export class StatelessStack extends Stack {
     }
 
     // ---- functions ----
+    // No reserved concurrency: it would be carved out of the account's pool (new accounts have
+    // 10, and a reservation below the unreserved minimum fails the deploy). Bounds come from
+    // elsewhere: stage throttling (API, ingest), the event source's MaximumConcurrency (jobs),
+    // and one schedule tick per minute (worker; its rollup is idempotent if two ever overlap).
     const common = { table, logRetention: settings.logRetention, logRemovalPolicy, environment: { ...settings.runtime } };
     this.api = new SextantFunction(this, 'Api', {
       ...common,
@@ -93,6 +97,8 @@ export class StatelessStack extends Stack {
       tableAccess: WORKER_ACCESS,
       secret: props.pseudonymSecret,
       timeout: Duration.minutes(5),
+      // the rollup holds the facts of its window in memory; memory also buys CPU on Lambda
+      memorySize: 2048,
       // DynamoDB TTL (expiresAt) expires raw events and rejection samples: no daily purge scan
       environment: { ...common.environment, SEXTANT_TTL_ENABLED: '1' },
     });
@@ -104,7 +110,7 @@ export class StatelessStack extends Stack {
       tableAccess: JOBS_ACCESS,
       secret: props.pseudonymSecret,
       timeout: JOB_TIMEOUT,
-      environment: { ...common.environment, SEXTANT_TTL_ENABLED: '1' },
+      memorySize: 2048,
     });
     // the API may enqueue jobs (SEXTANT_QUEUE_URL): send only, no receive, delete or purge
     this.api.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
@@ -112,7 +118,7 @@ export class StatelessStack extends Stack {
       new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 2 }),
     );
 
-    // ---- every minute: the worker (rollups when dirty, retention once a day) ----
+    // ---- every minute (sextant:rollupEveryMinutes): the worker rolls up when data changed ----
     const scheduleRole = new Role(this, 'ScheduleRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
       description: 'Sextant: EventBridge Scheduler invokes the worker',
@@ -122,8 +128,8 @@ export class StatelessStack extends Stack {
       reason: "lambda:InvokeFunction on the worker function's versions and aliases (ARN:*), as CDK's grantInvoke writes it; the scope is this one function.",
     });
     new Schedule(this, 'WorkerSchedule', {
-      description: 'Sextant: rollups and retention',
-      schedule: ScheduleExpression.rate(Duration.minutes(1)),
+      description: 'Sextant: worker tick (rollup when data changed)',
+      schedule: ScheduleExpression.rate(Duration.minutes(settings.rollupEveryMinutes)),
       target: new LambdaInvoke(this.worker.fn, {
         input: ScheduleTargetInput.fromObject({ source: 'sextant.schedule', scheduledTime: ContextAttribute.scheduledTime }),
         role: scheduleRole,

@@ -222,7 +222,7 @@ export function plan(args: PlanArgs): PlanProposal {
   const seenCapacity = new Set<string>();
   for (const cap of [...args.capacity].sort((a, b) => byCodeUnits(a.milestoneId, b.milestoneId))) {
     const m = milestonesById.get(cap.milestoneId);
-    if (seenCapacity.has(cap.milestoneId)) warnings.push(`duplicate capacity for milestone "${cap.milestoneId}": the first is used`);
+    if (seenCapacity.has(cap.milestoneId)) warnings.push(`duplicate capacity for milestone "${cap.milestoneId}": the first listed is used`);
     else if (!m) warnings.push(`capacity for unknown milestone "${cap.milestoneId}" ignored`);
     else if (args.asOf && m.end < args.asOf) warnings.push(`milestone ${m.id} ended ${m.end}, before ${args.asOf}: not planned`);
     else if (horizonEnd && m.start > horizonEnd) {
@@ -280,7 +280,7 @@ export function plan(args: PlanArgs): PlanProposal {
     const decision: Decision | null = review?.decision ?? o.decision ?? null;
     if (decision !== 'iterate') continue;
     const id = followUpId(e.id);
-    if (epicsById.has(id) || followedUp.has(e.id)) continue;
+    if (epicsById.has(id) || followedUp.has(e.id) || followUps.some((f) => f.epicId === id)) continue;
     const note = (review ? review.note : o.decisionNote) ?? '';
     const missed = o.targets.filter((t) => t.status === 'missed');
     const estimate = e.estimate

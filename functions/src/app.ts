@@ -2,7 +2,6 @@
  * The Hono app shared by the local server and every Lambda function.
  * Errors are mapped to `{ error: { code, message, details } }` here, in one place.
  */
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -10,6 +9,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, tooLarge } from './errors';
 import type { Env } from './context';
 import type { Router } from './http';
+import type { OpenApiDocs } from './openapi';
 import { log } from './log';
 import { keyRoutes, meRoute } from './routes/keys';
 import { roadmapRoutes } from './routes/roadmap';
@@ -23,13 +23,14 @@ export const API_BODY_LIMIT = 2 * 1024 * 1024;
 export interface AppOptions {
   /** which route groups to mount (Lambda functions mount only their own) */
   parts?: ('api' | 'ingest' | 'health')[];
+  /** serve `/openapi.json` (the API function and the local server) */
+  docs?: OpenApiDocs;
 }
 
 export function createApp(services: Services, opts: AppOptions = {}) {
   const parts = new Set(opts.parts ?? ['api', 'ingest', 'health']);
-  const app = new OpenAPIHono<Env>();
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'viewer, editor or admin token' });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'writeKey', { type: 'http', scheme: 'basic', description: 'write key as the Basic-auth user (Segment), or Bearer, or `writeKey` in the body' });
+  const app = new Hono<Env>();
+  const registry = opts.docs?.registry;
 
   app.use('*', async (c, next) => {
     c.set('services', services);
@@ -42,16 +43,14 @@ export function createApp(services: Services, opts: AppOptions = {}) {
 
   if (parts.has('health')) {
     app.get('/health', (c) => c.json({ status: 'ok', version: '0.1.0', store: services.config.SEXTANT_STORE }));
-    app.doc31('/openapi.json', {
-      openapi: '3.1.0',
-      info: { title: 'Sextant API', version: '1.0.0', description: 'Analytics-driven roadmap: ingest product events, measure shipped epics, plan the next iteration.' },
-    });
+    const docs = opts.docs;
+    if (docs) app.get('/openapi.json', (c) => c.json(docs.document() as object));
   }
 
   if (parts.has('api')) {
     const api = new Hono<Env>();
     api.use('*', bodyLimit({ maxSize: API_BODY_LIMIT, onError: () => { throw tooLarge(`request body exceeds ${API_BODY_LIMIT} bytes`); } }));
-    const r: Router = { hono: api, registry: app.openAPIRegistry, prefix: '/api/v1' };
+    const r: Router = { hono: api, registry, prefix: '/api/v1' };
     roadmapRoutes(r);
     keyRoutes(r);
     meRoute(r);
@@ -60,7 +59,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     app.route('/api/v1', api);
   }
 
-  if (parts.has('ingest')) ingestRoutes(app, app.openAPIRegistry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
+  if (parts.has('ingest')) ingestRoutes(app, registry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((err, c) => {

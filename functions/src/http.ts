@@ -32,7 +32,8 @@ type Infer<S> = S extends Schema ? z.infer<S> : undefined;
 
 export interface Router {
   hono: Hono<Env>;
-  registry: OpenAPIRegistry;
+  /** absent where no document is served (ingest and worker functions) */
+  registry?: OpenAPIRegistry;
   prefix: string;
 }
 
@@ -72,7 +73,7 @@ export function endpoint<B extends Schema | undefined = undefined, Q extends Sch
   const openPath = (r.prefix + def.path).replace(/:([A-Za-z]+)/g, '{$1}');
   const paramNames = [...def.path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]);
   const errorStatuses = [400, 413, 429, ...(def.auth === 'public' ? [] : [401, 403])];
-  r.registry.registerPath({
+  r.registry?.registerPath({
     method: def.method,
     path: openPath,
     summary: def.summary,

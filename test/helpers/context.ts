@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import { createApp } from '../../functions/src/app';
 import { loadConfig, type Config } from '../../functions/src/config';
 import { log } from '../../functions/src/log';
+import { openApiDocs } from '../../functions/src/openapi';
 import { createServices, type Services } from '../../functions/src/services';
 import { openStore } from '../../functions/src/store/client';
 
@@ -41,7 +42,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
   const store = await openStore({ kind: config.SEXTANT_STORE, table, endpoint });
   let now: number | undefined;
   const services = createServices(config, store, randomBytes(32), { now: () => now ?? Date.now() });
-  const app = createApp(services);
+  const app = createApp(services, { docs: openApiDocs() });
   const mk = async (scope: 'admin' | 'editor' | 'viewer' | 'ingest') => (await services.keys.create({ name: `test ${scope}`, scope })).key;
   const tokens = { admin: await mk('admin'), editor: await mk('editor'), viewer: await mk('viewer'), ingest: await mk('ingest') };
   return {

@@ -16,12 +16,12 @@ import { allows, type Statement } from './synth';
 /** One sample partition key per key builder of keys.ts. */
 const SAMPLES: Record<string, string> = {
   roadmapHead: K.roadmapHead().PK,
-  roadmapPartition: K.roadmapPartition(7),
-  mission: K.mission(7).PK,
-  theme: K.theme(7, 't').PK,
-  milestone: K.milestone(7, '2026-10').PK,
-  epic: K.epic(7, 'e').PK,
-  story: K.story(7, 's').PK,
+  roadmapPartition: K.roadmapPartition('7-a1b2c3d4'),
+  mission: K.mission(K.roadmapPartition('7-a1b2c3d4')).PK,
+  theme: K.theme(K.roadmapPartition('7-a1b2c3d4'), 't').PK,
+  milestone: K.milestone(K.roadmapPartition('7-a1b2c3d4'), '2026-10').PK,
+  epic: K.epic(K.roadmapPartition('7-a1b2c3d4'), 'e').PK,
+  story: K.story(K.roadmapPartition('7-a1b2c3d4'), 's').PK,
   credentialByHash: K.credentialByHash('f00d').PK,
   keysPartition: K.keysPartition(),
   keyRecord: K.keyRecord('k').PK,

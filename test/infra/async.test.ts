@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanup, logicalId, synthDefault } from './synth';
+import { cleanup, logicalId, synth, synthDefault } from './synth';
 
 afterAll(cleanup);
 
@@ -20,6 +20,11 @@ describe('per-minute schedule', () => {
     expect(JSON.parse(schedule.Target.Input).job).toBeUndefined();
     const dlq = stateless.findResources('AWS::SQS::Queue')[queueId(schedule.Target.DeadLetterConfig.Arn)];
     expect(dlq.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86400 });
+  });
+
+  it('tick interval is configurable from context', () => {
+    const { stateless } = synth({ 'sextant:rollupEveryMinutes': 5 });
+    stateless.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
   });
 
   it("runs with a role that can invoke only the worker, assumable only by Scheduler from this account", () => {

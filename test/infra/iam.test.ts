@@ -11,7 +11,7 @@ afterAll(cleanup);
 
 const sample = {
   roadmapHead: K.roadmapHead().PK,
-  roadmapV3: K.epic(3, 'virtual-try-on').PK,
+  roadmapV3: K.epic(K.roadmapPartition('3-5e1f09aa'), 'virtual-try-on').PK,
   credential: K.credentialByHash('ab12').PK,
   keys: K.keyRecord('key_1').PK,
   reviews: K.review('virtual-try-on', '2026-11-02T10:00:00Z', 'r1').PK,
@@ -43,8 +43,9 @@ describe('ingest function', () => {
     for (const pk of [sample.keys, sample.roadmapHead, sample.rawEvent]) expect(allows(s(), 'dynamodb:GetItem', [pk])).toBe(false);
   });
 
-  it('stores raw events, facts, KPIs and rejections in one batch, and updates counters and the dirty flag', () => {
+  it('looks up stored events and facts, stores raw events, facts, KPIs and rejections, and updates counters and the dirty flag', () => {
     expect(allows(s(), 'dynamodb:BatchGetItem', [sample.rawEvent])).toBe(true);
+    expect(allows(s(), 'dynamodb:BatchGetItem', [sample.userFact, sample.survey])).toBe(true);
     expect(allows(s(), 'dynamodb:BatchWriteItem', [sample.rawEvent, sample.userFact, sample.survey, sample.kpi, sample.kpiNames, sample.rejection])).toBe(true);
     expect(allows(s(), 'dynamodb:UpdateItem', [sample.ingestDay])).toBe(true);
     expect(allows(s(), 'dynamodb:UpdateItem', [sample.rollupState])).toBe(true);

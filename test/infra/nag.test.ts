@@ -17,7 +17,8 @@ function acknowledgements(root: IConstruct) {
   for (const c of root.node.findAll()) {
     for (const m of c.node.metadata) {
       if (m.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
-      for (const [id, reason] of Object.entries(m.data as Record<string, string>)) out.push({ path: c.node.path, id, reason });
+      // stored as 'Annotation::<id>'; cdk-nag matches it without the prefix
+      for (const [id, reason] of Object.entries(m.data as Record<string, string>)) out.push({ path: c.node.path, id: id.replace(/^annotation::/i, ''), reason });
     }
   }
   return out;

@@ -1,2 +1,3 @@
+import { openApiDocs } from '../openapi';
 import { httpHandler } from './handler';
-export const handler = httpHandler(['api', 'health']);
+export const handler = httpHandler(['api', 'health'], openApiDocs());

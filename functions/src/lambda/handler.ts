@@ -6,10 +6,10 @@ import type { Services } from '../services';
 import { lambdaServices } from './runtime';
 
 /** An API Gateway HTTP API (payload v2) handler for the given route groups. */
-export function httpHandler(parts: NonNullable<AppOptions['parts']>) {
+export function httpHandler(parts: NonNullable<AppOptions['parts']>, docs?: AppOptions['docs']) {
   let ready: Promise<ReturnType<typeof handle>> | undefined;
   return async (event: LambdaEvent, context: LambdaContext) => {
-    ready ??= lambdaServices().then((s) => handle(createApp(s, { parts })));
+    ready ??= lambdaServices().then((s) => handle(createApp(s, { parts, docs })));
     return (await ready)(event, context);
   };
 }

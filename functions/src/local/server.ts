@@ -10,6 +10,7 @@ import { createApp } from '../app';
 import { bootstrap } from '../bootstrap';
 import { loadConfig, type Config } from '../config';
 import { log } from '../log';
+import { openApiDocs } from '../openapi';
 import type { Services } from '../services';
 import { startBackground } from './background';
 import { simulateDemo } from './demo';
@@ -30,7 +31,7 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
   services.simulateDemo = (world, today) => simulateDemo(services, world, today);
   services.startBackground = () => startBackground(services);
   const local = await prepareLocal(services, { quiet: opts.quiet });
-  const app = createApp(services);
+  const app = createApp(services, { docs: openApiDocs() });
   if (existsSync(WEB_DIST)) {
     const index = readFileSync(resolve(WEB_DIST, 'index.html'), 'utf8');
     app.use('/assets/*', serveStatic({ root: WEB_DIST, onFound: (_p, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable') }));

@@ -41,7 +41,7 @@ function sentAtOf(v: unknown): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-export function ingestRoutes(app: Hono<Env>, registry: OpenAPIRegistry, perMinute: number) {
+export function ingestRoutes(app: Hono<Env>, registry: OpenAPIRegistry | undefined, perMinute: number) {
   const limiter = new RateLimiter(perMinute);
   const v1 = new Hono<Env>();
   const r: Router = { hono: v1, registry, prefix: '/v1' };

@@ -29,7 +29,7 @@ export interface TimeSeriesConfig<Row> {
 export function TimeSeriesChart<Row extends Record<string, unknown>>({ data, config }: { data: Row[]; config: TimeSeriesConfig<Row> }) {
   const fmtY = (v: number) => formatValue(config.yFormat, v);
   const bandKey = config.band ? '__band' : null;
-  const rows = config.band
+  const rows: Record<string, unknown>[] = config.band
     ? data.map((r) => {
         const lo = r[config.band!.low];
         const hi = r[config.band!.high];
@@ -47,7 +47,7 @@ export function TimeSeriesChart<Row extends Record<string, unknown>>({ data, con
     <ResponsiveContainer width="100%" height={config.height ?? 240}>
       <ComposedChart data={rows} margin={{ top: 12, right: 16, bottom: 4, left: 4 }}>
         <CartesianGrid stroke={PALETTE.grid} vertical={false} />
-        <XAxis dataKey={config.x} tickFormatter={(v: string) => formatDayMonth(String(v))} minTickGap={28} tickLine={false} axisLine={{ stroke: PALETTE.grid }} />
+        <XAxis dataKey={config.x as string} tickFormatter={(v: string) => formatDayMonth(String(v))} minTickGap={28} tickLine={false} axisLine={{ stroke: PALETTE.grid }} />
         <YAxis
           tickFormatter={(v: number) => trimZeros(fmtY(v))}
           width={config.yFormat === 'pp' ? 70 : 56}
@@ -66,7 +66,7 @@ export function TimeSeriesChart<Row extends Record<string, unknown>>({ data, con
         )}
         {config.series.map((s) =>
           s.kind === 'area' ? (
-            <Area key={s.key} dataKey={s.key} name={s.label} stroke={s.color} fill={s.color} fillOpacity={0.12} strokeWidth={2} isAnimationActive={false} dot={false} />
+            <Area key={s.key} dataKey={s.key as string} name={s.label} stroke={s.color} fill={s.color} fillOpacity={0.12} strokeWidth={2} isAnimationActive={false} dot={false} />
           ) : (
             <Line
               key={s.key}

@@ -56,7 +56,7 @@ export function EpicCard({
               Outcome →
             </Link>
           )}
-          {canEdit && epic.status !== 'shipped' && epic.status !== 'cancelled' && (
+          {canEdit && epic.status !== 'shipped' && (
             <button type="button" className="button button--ghost button--small" onClick={() => onShip(epic)} aria-label={`Ship ${epic.title}`}>
               Ship…
             </button>

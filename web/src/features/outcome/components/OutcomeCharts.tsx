@@ -1,0 +1,264 @@
+/** The outcome's charts: adoption curve vs target, satisfaction before/after, KPI lift, adopters vs non-adopters. */
+import type { Outcome } from '../../../../../shared/outcome-types';
+import { CiBarChart } from '../../../components/charts/CiBarChart';
+import { ChartFrame } from '../../../components/charts/ChartFrame';
+import { TimeSeriesChart } from '../../../components/charts/TimeSeriesChart';
+import { CiRange } from '../../../components/CiRange';
+import { EmptyState } from '../../../components/States';
+import { formatTargetValue } from '../../../lib/domain';
+import {
+  ciVerdict,
+  formatDate,
+  formatDecimal,
+  formatEstimate,
+  formatInt,
+  formatPercent,
+  formatSampleSize,
+  formatSignedPercent,
+  formatValue,
+  humanize,
+} from '../../../lib/format';
+import { PALETTE } from '../../../lib/palette';
+import { adoptionRows, kpiChartRows, kpiUnits, windows } from '../lib/outcome-view';
+
+function Significance({ ci, what }: { ci: readonly [number, number] | null; what: string }) {
+  const v = ciVerdict(ci);
+  if (v === 'unknown') return <span className="muted">No interval: too few data points.</span>;
+  if (v === 'above') return <span className="delta--up">▲ 95% CI above 0: {what} rose.</span>;
+  if (v === 'below') return <span className="delta--down">▼ 95% CI below 0: {what} fell.</span>;
+  return <span className="delta--flat">▬ 95% CI includes 0: no clear change in {what}.</span>;
+}
+
+export function AdoptionChart({ outcome }: { outcome: Outcome }) {
+  const target = outcome.targets.find((t) => t.metric === 'adoption_rate');
+  const rows = adoptionRows(outcome);
+  const a = outcome.adoption;
+  return (
+    <ChartFrame
+      title="Adoption curve"
+      subtitle="Share of active users who used the epic, cumulative from the ship day (adopters ÷ active users)"
+      summary={`Adoption reached ${formatPercent(a.rate)} (${formatInt(a.adopters)} of ${formatInt(a.activeUsers)} active users)${target ? ` against a target of ${formatTargetValue('adoption_rate', target.value)}` : ''}.`}
+      legend={[{ label: 'Adoption rate', color: PALETTE.primary }, ...(target ? [{ label: `Target ${formatTargetValue('adoption_rate', target.value)}`, color: PALETTE.target, shape: 'dashed' as const }] : [])]}
+    >
+      {rows.length < 2 ? (
+        <EmptyState title="Not enough days yet">The curve appears after the epic&apos;s second day in the window.</EmptyState>
+      ) : (
+        <TimeSeriesChart
+          data={rows}
+          config={{
+            x: 'date',
+            series: [{ key: 'rate', label: 'Adoption', color: PALETTE.primary }],
+            yFormat: 'percent',
+            yInclude: [0],
+            references: target ? [{ y: target.value, label: `Target ${formatTargetValue('adoption_rate', target.value)}` }] : [],
+            height: 250,
+          }}
+        />
+      )}
+      <div className="figure-row">
+        <div className="figure">
+          <span className="figure-label">Adoption</span>
+          <span className="figure-value">{formatEstimate(a.rate, a.ci95, 'percent')}</span>
+        </div>
+        <div className="figure">
+          <span className="figure-label">Adopters / active users</span>
+          <span className="figure-value">
+            {formatInt(a.adopters)} / {formatInt(a.activeUsers)}
+          </span>
+        </div>
+      </div>
+    </ChartFrame>
+  );
+}
+
+export function SatisfactionChart({ outcome }: { outcome: Outcome }) {
+  const s = outcome.satisfaction;
+  const p = s.productCsat;
+  const csatTarget = outcome.targets.find((t) => t.metric === 'csat');
+  const bars = [
+    ...(p ? [{ label: 'Product, 28 days before', value: p.before.mean, color: PALETTE.neutral, note: formatSampleSize(p.before.n) }] : []),
+    ...(p ? [{ label: 'Product, in window', value: p.after.mean, color: PALETTE.series[1], note: formatSampleSize(p.after.n) }] : []),
+    ...(s.csat ? [{ label: 'This epic (own survey)', value: s.csat.mean, ci: s.csat.ci95, color: PALETTE.primary, note: formatSampleSize(s.csat.n) }] : []),
+  ];
+  return (
+    <ChartFrame
+      title="Satisfaction before and after"
+      subtitle="Mean CSAT (1–5); error bar = 95% CI where the survey has one"
+      summary={`Product CSAT went from ${formatDecimal(p?.before.mean)} to ${formatDecimal(p?.after.mean)}, a change of ${formatEstimate(p?.diff, p?.ci95, 'signed')}.${s.csat ? ` The epic's own CSAT is ${formatDecimal(s.csat.mean)}.` : ''}`}
+    >
+      {bars.length === 0 ? (
+        <EmptyState title="No satisfaction responses in the window">Send “Survey Responded” events with scale csat to measure satisfaction.</EmptyState>
+      ) : (
+        <CiBarChart
+          data={bars}
+          config={{
+            valueFormat: 'decimal',
+            layout: 'vertical',
+            showValues: true,
+            include: [1],
+            target: csatTarget ? { value: csatTarget.value, label: `Epic target ${formatTargetValue('csat', csatTarget.value)}` } : null,
+            height: 240,
+          }}
+        />
+      )}
+      {p && (
+        <div className="figure-row">
+          <div className="figure">
+            <span className="figure-label">Product CSAT change (Welch 95% CI)</span>
+            <span className="figure-value">{formatEstimate(p.diff, p.ci95, 'signed')}</span>
+            <CiRange point={p.diff} ci={p.ci95} config={{ reference: 0, width: 160 }} />
+            <span className="small">
+              <Significance ci={p.ci95} what="product satisfaction" />
+            </span>
+          </div>
+          <div className="figure">
+            <span className="figure-label">Responses before / in window</span>
+            <span className="figure-value">
+              {formatInt(p.before.n)} / {formatInt(p.after.n)}
+            </span>
+          </div>
+          {s.csat && (
+            <div className="figure">
+              <span className="figure-label">Epic CSAT</span>
+              <span className="figure-value">{formatEstimate(s.csat.mean, s.csat.ci95, 'decimal')}</span>
+              <span className="small muted">{formatSampleSize(s.csat.n)}</span>
+            </div>
+          )}
+          {s.nps && (
+            <div className="figure">
+              <span className="figure-label">Epic NPS</span>
+              <span className="figure-value">{s.nps.score === null ? '—' : formatValue('signedNumber', Math.round(s.nps.score))}</span>
+              <span className="small muted">{formatSampleSize(s.nps.n)}</span>
+            </div>
+          )}
+        </div>
+      )}
+    </ChartFrame>
+  );
+}
+
+export function KpiCharts({ outcome }: { outcome: Outcome }) {
+  const w = windows(outcome);
+  if (outcome.kpis.length === 0) {
+    return (
+      <ChartFrame title="KPI lift" summary="No KPI values were received around this launch.">
+        <EmptyState title="No KPI values around this launch">Send daily values to POST /v1/metrics to measure a KPI lift.</EmptyState>
+      </ChartFrame>
+    );
+  }
+  return (
+    <>
+      {outcome.kpis.map((k) => {
+        const units = kpiUnits(k);
+        const target = outcome.targets.find((t) => t.metric === `kpi:${k.name}`);
+        return (
+          <ChartFrame
+            key={k.name}
+            title={`${humanize(k.name)}: lift`}
+            subtitle="Daily value; level lines = mean over the 28 days before and over the window"
+            summary={`${humanize(k.name)} moved from a mean of ${formatValue(units.value, k.before.mean)} to ${formatValue(units.value, k.after.mean)}: ${formatEstimate(k.lift, k.ci95, units.lift)} (${formatSignedPercent(k.relativeLift)}).`}
+            legend={[
+              { label: 'Daily value', color: PALETTE.neutral },
+              { label: 'Mean before', color: PALETTE.axis },
+              { label: 'Mean in window', color: PALETTE.series[1] },
+            ]}
+          >
+            <TimeSeriesChart
+              data={kpiChartRows(k, outcome)}
+              config={{
+                x: 'date',
+                series: [
+                  { key: 'value', label: 'Daily value', color: PALETTE.neutral },
+                  { key: 'before', label: 'Mean before', color: PALETTE.axis, dashed: true },
+                  { key: 'after', label: 'Mean in window', color: PALETTE.series[1] },
+                ],
+                yFormat: units.value,
+                markers: w ? [{ x: w.from, label: 'Shipped' }] : [],
+                height: 230,
+              }}
+            />
+            <div className="figure-row">
+              <div className="figure">
+                <span className="figure-label">Lift (Welch 95% CI)</span>
+                <span className="figure-value">{formatEstimate(k.lift, k.ci95, units.lift)}</span>
+                <CiRange point={k.lift} ci={k.ci95} config={{ reference: 0, target: target?.value ?? null, targetOp: target?.op, width: 160 }} />
+                <span className="small">
+                  <Significance ci={k.ci95} what={humanize(k.name).toLowerCase()} />
+                </span>
+              </div>
+              <div className="figure">
+                <span className="figure-label">Relative lift</span>
+                <span className="figure-value">{formatSignedPercent(k.relativeLift)}</span>
+                <span className="small muted">p = {k.pValue === null ? '—' : k.pValue < 0.001 ? '< 0.001' : formatDecimal(k.pValue, 3)}</span>
+              </div>
+              <div className="figure">
+                <span className="figure-label">Days before / in window</span>
+                <span className="figure-value">
+                  {k.before.n} / {k.after.n}
+                </span>
+              </div>
+              {target && (
+                <div className="figure">
+                  <span className="figure-label">Target</span>
+                  <span className="figure-value">
+                    {target.op === '>=' ? '≥' : '≤'} {formatValue(units.lift, target.value)}
+                  </span>
+                </div>
+              )}
+            </div>
+          </ChartFrame>
+        );
+      })}
+    </>
+  );
+}
+
+export function EngagementChart({ outcome }: { outcome: Outcome }) {
+  const e = outcome.engagement;
+  if (!e) {
+    return (
+      <ChartFrame title="Adopters vs non-adopters" summary="No users were active in the pre-window.">
+        <EmptyState title="No users active before the launch">The comparison needs users active in the 28 days before shipping.</EmptyState>
+      </ChartFrame>
+    );
+  }
+  const bars = [
+    { label: 'Adopters, before', value: e.adopters.before, color: PALETTE.primarySoft, note: formatSampleSize(e.adopters.n) },
+    { label: 'Adopters, window', value: e.adopters.after, color: PALETTE.primary, note: formatSampleSize(e.adopters.n) },
+    { label: 'Others, before', value: e.nonAdopters.before, color: '#d1d5db', note: formatSampleSize(e.nonAdopters.n) },
+    { label: 'Others, window', value: e.nonAdopters.after, color: PALETTE.neutral, note: formatSampleSize(e.nonAdopters.n) },
+  ];
+  return (
+    <ChartFrame
+      title="Adopters vs non-adopters"
+      subtitle="Mean active days per user, 28 days before vs the window (users active before the launch)"
+      summary={`Adopters went from ${formatDecimal(e.adopters.before, 1)} to ${formatDecimal(e.adopters.after, 1)} active days, others from ${formatDecimal(e.nonAdopters.before, 1)} to ${formatDecimal(e.nonAdopters.after, 1)}: a difference-in-differences of ${formatEstimate(e.did, e.ci95, 'signed')} days.`}
+    >
+      <CiBarChart data={bars} config={{ valueFormat: 'decimal', layout: 'vertical', showValues: true, height: 220 }} />
+      <div className="figure-row">
+        <div className="figure">
+          <span className="figure-label">Extra active days for adopters (difference-in-differences, 95% CI)</span>
+          <span className="figure-value">{formatEstimate(e.did, e.ci95, 'signed')} days</span>
+          <CiRange point={e.did} ci={e.ci95} config={{ reference: 0, width: 160 }} />
+          <span className="small">
+            <Significance ci={e.ci95} what="engagement of adopters relative to others" />
+          </span>
+        </div>
+        <div className="figure">
+          <span className="figure-label">Users compared</span>
+          <span className="figure-value">
+            {formatInt(e.adopters.n)} adopters · {formatInt(e.nonAdopters.n)} others
+          </span>
+        </div>
+      </div>
+      <p className="small muted" style={{ marginTop: 8 }}>
+        Windows: before {w(outcome)}.
+      </p>
+    </ChartFrame>
+  );
+}
+
+function w(o: Outcome) {
+  const x = windows(o);
+  return x ? `${formatDate(x.preFrom)} – ${formatDate(x.preTo)}; window ${formatDate(x.from)} – ${formatDate(x.to)}` : '—';
+}

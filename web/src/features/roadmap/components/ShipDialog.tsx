@@ -1,0 +1,56 @@
+/** Ship an epic on a day: its outcome window (28 days by default) starts then. */
+import { useId, useState, type FormEvent } from 'react';
+import type { Epic } from '../../../../../shared/roadmap';
+import { Dialog } from '../../../components/Dialog';
+import { FormError } from '../../../components/States';
+import { formatDate, todayIso } from '../../../lib/format';
+import { useMutation } from '../../../lib/query';
+import { shipEpic } from '../api/ship-epic';
+
+export function ShipDialog({ epic, onClose, onShipped }: { epic: Epic; onClose(): void; onShipped?(e: Epic): void }) {
+  const today = todayIso();
+  const [date, setDate] = useState(today);
+  const formId = useId();
+  const dateId = useId();
+  const ship = useMutation((d: string) => shipEpic(epic.id, d));
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      const shipped = await ship.mutate(date);
+      onShipped?.(shipped);
+      onClose();
+    } catch {
+      // shown in the form
+    }
+  };
+  const windowDays = epic.targets[0]?.windowDays ?? 28;
+  return (
+    <Dialog
+      open
+      title={`Ship “${epic.title}”`}
+      onClose={onClose}
+      size="small"
+      footer={
+        <>
+          <button type="button" className="button button--secondary" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" form={formId} className="button button--primary" disabled={ship.pending || !date}>
+            {ship.pending ? 'Shipping…' : 'Mark as shipped'}
+          </button>
+        </>
+      }
+    >
+      <form id={formId} onSubmit={submit}>
+        <FormError error={ship.error} />
+        <div className="field">
+          <label htmlFor={dateId}>Shipped on</label>
+          <input id={dateId} type="date" value={date} max={today} onChange={(e) => setDate(e.target.value)} required />
+          <p className="field__hint">
+            Sextant measures adoption and satisfaction from this day; the {windowDays}-day window closes on {date ? formatDate(new Date(Date.parse(`${date}T00:00:00Z`) + (windowDays - 1) * 86_400_000).toISOString()) : '—'}.
+          </p>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
