@@ -7,9 +7,7 @@
  */
 import { dateOfDay, dayNumber } from './primitives';
 import type { ChangeMoments, EpicRollup, UserActivity } from './outcome-types';
-
-/** The event name of satisfaction responses, which is never usage of an epic. */
-export const SURVEY_EVENT = 'Survey Responded';
+import { SURVEY_EVENT } from './ingest';
 
 /** What `usageKeysOf` needs of an epic. */
 export interface EpicSignalsRef {

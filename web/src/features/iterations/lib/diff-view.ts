@@ -1,0 +1,48 @@
+/** From an iteration diff and snapshots to what the page shows. Pure. */
+import type { ChangeKind, Iteration, IterationChange } from '../../../../../shared/iteration';
+import type { Tone } from '../../../lib/domain';
+
+export const CHANGE_LABELS: Record<ChangeKind, { label: string; tone: Tone; icon: string }> = {
+  added: { label: 'Added', tone: 'good', icon: '+' },
+  removed: { label: 'Removed', tone: 'bad', icon: '−' },
+  moved: { label: 'Moved', tone: 'info', icon: '→' },
+  status: { label: 'Status', tone: 'neutral', icon: '●' },
+  targets: { label: 'Targets', tone: 'warn', icon: '◎' },
+  estimate: { label: 'Estimate', tone: 'warn', icon: '≈' },
+  renamed: { label: 'Renamed', tone: 'muted', icon: '✎' },
+};
+export const CHANGE_KIND_LIST = Object.keys(CHANGE_LABELS) as ChangeKind[];
+
+/** Changes grouped per epic, in the diff's order, so one epic's moves and status read together. */
+export function groupByEpic(changes: readonly IterationChange[]): { epicId: string; title: string; changes: IterationChange[] }[] {
+  const groups = new Map<string, { epicId: string; title: string; changes: IterationChange[] }>();
+  for (const c of changes) {
+    const g = groups.get(c.epicId) ?? { epicId: c.epicId, title: c.title, changes: [] };
+    g.changes.push(c);
+    groups.set(c.epicId, g);
+  }
+  return [...groups.values()];
+}
+
+/** The default comparison for an iteration: the one created just before it (lists are newest first). */
+export function previousOf(list: readonly { id: string }[], id: string): string | null {
+  const i = list.findIndex((x) => x.id === id);
+  return i >= 0 && i + 1 < list.length ? list[i + 1].id : null;
+}
+
+/** A snapshot's verdict counts: how the portfolio looked that month. */
+export function verdictCounts(it: Pick<Iteration, 'outcomes'>) {
+  const c = { met: 0, missed: 0, too_early: 0, insufficient_data: 0, not_shipped: 0, decided: 0 };
+  for (const o of it.outcomes) {
+    c[o.verdict]++;
+    if (o.decision) c.decided++;
+  }
+  return c;
+}
+
+/** The month of a date as a name, the default name of a new snapshot ("November 2026"). */
+export function defaultIterationName(today: string): string {
+  const [y, m] = today.split('-').map(Number);
+  const d = new Date(Date.UTC(y, m - 1, 1));
+  return d.toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
