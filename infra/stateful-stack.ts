@@ -76,6 +76,7 @@ export class StatefulStack extends Stack {
     Validations.of(this.apiSecret).acknowledge({ id: 'AwsSolutions-SMG4', reason: rotation });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'DynamoDB table' });
+    new CfnOutput(this, 'PseudonymSecretArn', { value: this.pseudonymSecret.secretArn, description: 'Secret holding the pseudonymisation key (never change it)' });
     new CfnOutput(this, 'ApiSecretArn', { value: this.apiSecret.secretArn, description: 'Secret holding the bootstrap admin token' });
     new CfnOutput(this, 'AdminTokenCommand', {
       description: 'Print the bootstrap admin token',

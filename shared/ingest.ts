@@ -3,7 +3,7 @@
  * event means for Sextant (activity, usage, satisfaction). Pure.
  */
 import { z } from 'zod';
-import { isoDate, utcDate } from './primitives';
+import { isWellFormed, isoDate, storableNumber, utcDate } from './primitives';
 import { KPI_NAME } from './roadmap';
 
 export const LIMITS = {
@@ -24,7 +24,11 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 export const SURVEY_EVENT = 'Survey Responded';
 
-const id = z.union([z.string(), z.number().finite()]).transform(String).pipe(z.string().trim().min(1).max(LIMITS.idLength));
+const WELL_FORMED = 'must be well-formed Unicode (no lone surrogates)';
+const id = z
+  .union([z.string(), z.number().finite()])
+  .transform(String)
+  .pipe(z.string().trim().min(1).max(LIMITS.idLength).refine(isWellFormed, WELL_FORMED));
 const jsonObject = z.record(z.string(), z.unknown());
 const timestamp = z
   .union([z.string().max(64), z.number()])
@@ -40,7 +44,7 @@ const timestamp = z
 /** Fields common to every Segment event (unknown fields are kept out of storage). */
 const base = z.object({
   type: z.enum(EVENT_TYPES).optional(),
-  messageId: z.string().trim().min(1).max(LIMITS.idLength).optional(),
+  messageId: z.string().trim().min(1).max(LIMITS.idLength).refine(isWellFormed, WELL_FORMED).optional(),
   userId: id.nullish(),
   anonymousId: id.nullish(),
   timestamp: timestamp.optional(),
@@ -55,7 +59,7 @@ const base = z.object({
 
 export const SegmentEvent = base
   .extend({
-    event: z.string().trim().min(1).max(LIMITS.eventNameLength).optional(),
+    event: z.string().trim().min(1).max(LIMITS.eventNameLength).refine(isWellFormed, WELL_FORMED).optional(),
     name: z.string().max(LIMITS.eventNameLength).optional(),
     groupId: id.optional(),
     previousId: id.optional(),
@@ -88,7 +92,7 @@ export const Metric = z
   .object({
     name: z.string().regex(KPI_NAME, 'metric names are lowercase letters, digits, _ . - (max 64)'),
     date: isoDate,
-    value: z.number().finite(),
+    value: storableNumber,
   })
   .strict();
 export const MetricsRequest = z
@@ -162,11 +166,13 @@ export function normalize(
 ): NormalizedEvent | { reason: string } {
   const type = forcedType ?? e.type ?? 'track';
   const at = eventTime(e, rules.receivedAt, batchSentAt);
+  // a finite number can still be beyond what a Date holds (±8.64e15 ms): say it as a number
+  const shown = (ms: number) => (Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms));
   if (at > rules.receivedAt + rules.maxFutureMinutes * 60_000) {
-    return { reason: `event time ${new Date(at).toISOString()} is more than ${rules.maxFutureMinutes} minutes in the future` };
+    return { reason: `event time ${shown(at)} is more than ${rules.maxFutureMinutes} minutes in the future` };
   }
   if (at < rules.receivedAt - rules.maxAgeDays * 86_400_000) {
-    return { reason: `event time ${Number.isFinite(at) ? new Date(at).toISOString() : at} is older than the ${rules.maxAgeDays}-day horizon (SEXTANT_MAX_EVENT_AGE_DAYS)` };
+    return { reason: `event time ${shown(at)} is older than the ${rules.maxAgeDays}-day horizon (SEXTANT_MAX_EVENT_AGE_DAYS)` };
   }
   const out: NormalizedEvent = {
     messageId,
@@ -179,7 +185,7 @@ export function normalize(
   if (type === 'track' && e.event) {
     out.event = e.event;
     const p = e.properties ?? {};
-    if (typeof p.epicId === 'string' && p.epicId.length <= 64) out.epicId = p.epicId;
+    if (typeof p.epicId === 'string' && p.epicId.length <= 64 && isWellFormed(p.epicId)) out.epicId = p.epicId;
     if (e.event === SURVEY_EVENT) {
       const scale = p.scale;
       const score = typeof p.score === 'string' && p.score.trim() !== '' ? Number(p.score) : p.score;

@@ -12,6 +12,20 @@ export const isoDate = z
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
   }, 'not a real calendar date');
 
+/**
+ * A number the store can hold exactly as sent: DynamoDB keeps magnitudes from 1e-130 to
+ * 9.99e125 and its document client refuses integers beyond 2^53, so anything outside is a
+ * client error (400), not a failed write (500).
+ */
+export const isStorableNumber = (v: number) => Number.isFinite(v) && (v === 0 || (Math.abs(v) >= 1e-130 && Math.abs(v) <= Number.MAX_SAFE_INTEGER));
+export const storableNumber = z
+  .number()
+  .finite()
+  .refine(isStorableNumber, 'numbers must be 0 or between 1e-130 and 9007199254740991 in magnitude (what the store can hold)');
+
+/** Strings without lone surrogates (UTF-16 halves that UTF-8 cannot encode: two of them would collide in a key). */
+export const isWellFormed = (s: string) => !/\p{Cs}/u.test(s);
+
 /** Ids are URL-safe slugs: lowercase letters, digits and dashes. */
 export const slugId = z
   .string()

@@ -3,7 +3,7 @@
  * Binding field names: ../shared/DESIGN.md "Shapes". Pure: no AWS, Hono or React imports.
  */
 import { z } from 'zod';
-import { isoDate, slugId } from './primitives';
+import { isoDate, slugId, storableNumber } from './primitives';
 
 export const Mission = z
   .object({ statement: z.string().trim().min(1).max(500) })
@@ -57,7 +57,7 @@ export const Target = z
   .object({
     metric: TargetMetric,
     op: z.enum(['>=', '<=']),
-    value: z.number().finite(),
+    value: storableNumber,
     windowDays: z.number().int().min(1).max(MAX_WINDOW_DAYS).default(DEFAULT_WINDOW_DAYS),
   })
   .superRefine((t, ctx) => {
@@ -90,17 +90,17 @@ export type Signals = z.infer<typeof Signals>;
 export const Estimate = z
   .object({
     /** users reached per quarter */
-    reach: z.number().finite().min(0),
+    reach: storableNumber.min(0),
     /** RICE impact: 0.25 minimal … 3 massive */
-    impact: z.number().finite().min(0).max(3),
+    impact: storableNumber.min(0).max(3),
     /** 0–1 */
-    confidence: z.number().finite().min(0).max(1),
+    confidence: storableNumber.min(0).max(1),
     effortWeeks: z.object({
-      engineering: z.number().finite().min(0).max(1000),
-      design: z.number().finite().min(0).max(1000).default(0),
+      engineering: storableNumber.min(0).max(1000),
+      design: storableNumber.min(0).max(1000).default(0),
     }),
     /** predicted adoption rate, used to calibrate estimates against outcomes */
-    expectedAdoption: z.number().finite().min(0).max(1).optional(),
+    expectedAdoption: storableNumber.min(0).max(1).optional(),
   })
   .meta({ id: 'Estimate' });
 export type Estimate = z.infer<typeof Estimate>;
@@ -151,7 +151,7 @@ export const Story = z
     epicId: slugId,
     title: z.string().trim().min(1).max(300),
     status: z.enum(STORY_STATUSES).default('todo'),
-    points: z.number().finite().min(0).max(100).optional(),
+    points: storableNumber.min(0).max(100).optional(),
   })
   .meta({ id: 'Story' });
 export type Story = z.infer<typeof Story>;

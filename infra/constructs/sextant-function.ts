@@ -75,7 +75,8 @@ export class SextantFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
-      systemLogLevelV2: SystemLogLevel.WARN,
+      // platform START/REPORT records (duration, memory, init time) stay: a few lines per invocation
+      systemLogLevelV2: SystemLogLevel.INFO,
       tracing: Tracing.ACTIVE,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
@@ -85,7 +86,7 @@ export class SextantFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
+        target: RUNTIME.name.replace(/^nodejs(\d+)\.x$/, 'node$1'),
         mainFields: ['module', 'main'],
         minify: true,
         sourceMap: true,

@@ -57,6 +57,7 @@ describe('stateful stack: table and secrets', () => {
     const { stateful } = synthDefault();
     stateful.hasOutput('TableName', {});
     stateful.hasOutput('ApiSecretArn', {});
+    stateful.hasOutput('PseudonymSecretArn', {});
     const cmd = JSON.stringify(stateful.findOutputs('AdminTokenCommand'));
     expect(cmd).toContain('aws secretsmanager get-secret-value');
     expect(cmd).toContain('jq -r .adminToken');

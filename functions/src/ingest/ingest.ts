@@ -50,7 +50,14 @@ export function validateEvents(req: IngestRequest, receivedAt: number, rules: { 
       rejected.push({ index, messageId: null, reason: 'event must be a JSON object' });
       return;
     }
-    const size = byteLength(raw);
+    let size: number;
+    try {
+      size = byteLength(raw);
+    } catch {
+      // JSON.stringify overflows the stack on deeply nested values (~10,000 levels)
+      rejected.push({ index, messageId: mid, reason: 'event is nested too deeply' });
+      return;
+    }
     if (size > LIMITS.eventBytes) {
       rejected.push({ index, messageId: mid, reason: `event is ${size} bytes; the limit is ${LIMITS.eventBytes} bytes (32 KB)` });
       return;

@@ -5,7 +5,7 @@
  */
 import type { SQSBatchResponse, SQSEvent } from './sqs-types';
 import { runScheduledWork, runQueuedJob } from '../analytics/jobs';
-import { jobHandler } from './handler';
+import { jobHandler } from './job-handler';
 import { lambdaServices } from './runtime';
 
 export const handler = jobHandler('scheduled work', (s, event) => runScheduledWork(s, event));

@@ -24,6 +24,8 @@ export interface CiBarConfig {
   reference?: number | null;
   /** values the axis must include besides the data (e.g. [0, 1]) */
   include?: number[];
+  /** about how many ticks on the value axis (default 5) */
+  tickCount?: number;
   height?: number;
   /** print the value at the end of each bar */
   showValues?: boolean;
@@ -48,7 +50,7 @@ export function CiBarChart({ data, config }: { data: CiBar[]; config: CiBarConfi
       config.reference,
       ...(config.include ?? []),
     ].filter((v): v is number => typeof v === 'number'),
-    { includeZero: true, count: 5 },
+    { includeZero: true, count: config.tickCount ?? 5 },
   );
   const valueAxis = { tickFormatter: (v: number) => trimZeros(fmt(v)), domain: scale.domain, ticks: scale.ticks, tickLine: false, axisLine: false, type: 'number' as const };
   const categoryAxis = { dataKey: 'label', type: 'category' as const, tickLine: false, axisLine: { stroke: PALETTE.grid }, interval: 0 as const };

@@ -1,5 +1,5 @@
 /** Iterations: the monthly history, the diff between two snapshots with its evidence, and calibration. */
-import { useId } from 'react';
+import { useEffect, useId } from 'react';
 import { useRoadmap } from '../../../api/get-roadmap';
 import { Link, navigate, useSearchParam } from '../../../app/router';
 import { PageHeader, Panel } from '../../../components/Layout';
@@ -74,10 +74,11 @@ export default function IterationsPage({ params }: { params: Record<string, stri
   const calibration = useCalibration();
   const roadmap = useRoadmap();
   const selected = params.id ?? null;
+  const newest = list.data?.[0]?.id;
   // with no snapshot chosen, open the newest
-  if (!selected && list.data && list.data.length > 0) {
-    queueMicrotask(() => navigate(`/iterations/${encodeURIComponent(list.data![0].id)}`, { replace: true }));
-  }
+  useEffect(() => {
+    if (!selected && newest) navigate(`/iterations/${encodeURIComponent(newest)}`, { replace: true });
+  }, [selected, newest]);
   return (
     <>
       <PageHeader

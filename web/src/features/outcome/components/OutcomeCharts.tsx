@@ -1,7 +1,8 @@
 /** The outcome's charts: adoption curve vs target, satisfaction before/after, KPI lift, adopters vs non-adopters. */
+import { Bar, BarChart, CartesianGrid, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Outcome } from '../../../../../shared/outcome-types';
 import { CiBarChart } from '../../../components/charts/CiBarChart';
-import { ChartFrame } from '../../../components/charts/ChartFrame';
+import { ChartFrame, TooltipCard } from '../../../components/charts/ChartFrame';
 import { TimeSeriesChart } from '../../../components/charts/TimeSeriesChart';
 import { CiRange } from '../../../components/CiRange';
 import { EmptyState } from '../../../components/States';
@@ -19,6 +20,7 @@ import {
   humanize,
 } from '../../../lib/format';
 import { PALETTE } from '../../../lib/palette';
+import { niceTicks } from '../../../lib/scale';
 import { adoptionRows, kpiChartRows, kpiUnits, windows } from '../lib/outcome-view';
 
 function Significance({ ci, what }: { ci: readonly [number, number] | null; what: string }) {
@@ -76,14 +78,14 @@ export function SatisfactionChart({ outcome }: { outcome: Outcome }) {
   const p = s.productCsat;
   const csatTarget = outcome.targets.find((t) => t.metric === 'csat');
   const bars = [
-    ...(p ? [{ label: 'Product, 28 days before', value: p.before.mean, color: PALETTE.neutral, note: formatSampleSize(p.before.n) }] : []),
-    ...(p ? [{ label: 'Product, in window', value: p.after.mean, color: PALETTE.series[1], note: formatSampleSize(p.after.n) }] : []),
-    ...(s.csat ? [{ label: 'This epic (own survey)', value: s.csat.mean, ci: s.csat.ci95, color: PALETTE.primary, note: formatSampleSize(s.csat.n) }] : []),
+    ...(p ? [{ label: 'Before', value: p.before.mean, color: PALETTE.neutral, note: `product-wide, ${formatSampleSize(p.before.n)}` }] : []),
+    ...(p ? [{ label: 'In window', value: p.after.mean, color: PALETTE.series[1], note: `product-wide, ${formatSampleSize(p.after.n)}` }] : []),
+    ...(s.csat ? [{ label: 'Epic survey', value: s.csat.mean, ci: s.csat.ci95, color: PALETTE.primary, note: `about this epic, ${formatSampleSize(s.csat.n)}` }] : []),
   ];
   return (
     <ChartFrame
       title="Satisfaction before and after"
-      subtitle="Mean CSAT (1–5); error bar = 95% CI where the survey has one"
+      subtitle="Mean CSAT (1–5): product-wide in the 28 days before vs the window, and the epic's own survey (error bar = 95% CI)"
       summary={`Product CSAT went from ${formatDecimal(p?.before.mean)} to ${formatDecimal(p?.after.mean)}, a change of ${formatEstimate(p?.diff, p?.ci95, 'signed')}.${s.csat ? ` The epic's own CSAT is ${formatDecimal(s.csat.mean)}.` : ''}`}
     >
       {bars.length === 0 ? (
@@ -95,7 +97,8 @@ export function SatisfactionChart({ outcome }: { outcome: Outcome }) {
             valueFormat: 'decimal',
             layout: 'vertical',
             showValues: true,
-            include: [1],
+            include: [5],
+            tickCount: 6,
             target: csatTarget ? { value: csatTarget.value, label: `Epic target ${formatTargetValue('csat', csatTarget.value)}` } : null,
             height: 240,
           }}
@@ -189,7 +192,7 @@ export function KpiCharts({ outcome }: { outcome: Outcome }) {
               <div className="figure">
                 <span className="figure-label">Relative lift</span>
                 <span className="figure-value">{formatSignedPercent(k.relativeLift)}</span>
-                <span className="small muted">p = {k.pValue === null ? '—' : k.pValue < 0.001 ? '< 0.001' : formatDecimal(k.pValue, 3)}</span>
+                <span className="small muted">{k.pValue === null ? 'p = —' : k.pValue < 0.001 ? 'p < 0.001' : `p = ${formatDecimal(k.pValue, 3)}`}</span>
               </div>
               <div className="figure">
                 <span className="figure-label">Days before / in window</span>
@@ -222,19 +225,50 @@ export function EngagementChart({ outcome }: { outcome: Outcome }) {
       </ChartFrame>
     );
   }
-  const bars = [
-    { label: 'Adopters, before', value: e.adopters.before, color: PALETTE.primarySoft, note: formatSampleSize(e.adopters.n) },
-    { label: 'Adopters, window', value: e.adopters.after, color: PALETTE.primary, note: formatSampleSize(e.adopters.n) },
-    { label: 'Others, before', value: e.nonAdopters.before, color: '#d1d5db', note: formatSampleSize(e.nonAdopters.n) },
-    { label: 'Others, window', value: e.nonAdopters.after, color: PALETTE.neutral, note: formatSampleSize(e.nonAdopters.n) },
+  const rows = [
+    { group: 'Adopters', before: e.adopters.before, after: e.adopters.after, n: e.adopters.n },
+    { group: 'Non-adopters', before: e.nonAdopters.before, after: e.nonAdopters.after, n: e.nonAdopters.n },
   ];
+  const scale = niceTicks(rows.flatMap((r) => [r.before ?? 0, r.after ?? 0]), { includeZero: true });
   return (
     <ChartFrame
       title="Adopters vs non-adopters"
-      subtitle="Mean active days per user, 28 days before vs the window (users active before the launch)"
-      summary={`Adopters went from ${formatDecimal(e.adopters.before, 1)} to ${formatDecimal(e.adopters.after, 1)} active days, others from ${formatDecimal(e.nonAdopters.before, 1)} to ${formatDecimal(e.nonAdopters.after, 1)}: a difference-in-differences of ${formatEstimate(e.did, e.ci95, 'signed')} days.`}
+      subtitle="Mean active days per user, 28 days before the launch vs the window (users active before the launch)"
+      summary={`Adopters went from ${formatDecimal(e.adopters.before, 1)} to ${formatDecimal(e.adopters.after, 1)} active days, non-adopters from ${formatDecimal(e.nonAdopters.before, 1)} to ${formatDecimal(e.nonAdopters.after, 1)}: a difference-in-differences of ${formatEstimate(e.did, e.ci95, 'signed')} days.`}
+      legend={[
+        { label: 'Before the launch', color: PALETTE.neutral, shape: 'box' },
+        { label: 'In the window', color: PALETTE.primary, shape: 'box' },
+      ]}
     >
-      <CiBarChart data={bars} config={{ valueFormat: 'decimal', layout: 'vertical', showValues: true, height: 220 }} />
+      <ResponsiveContainer width="100%" height={220}>
+        <BarChart data={rows} margin={{ top: 18, right: 12, bottom: 4, left: 4 }} barGap={4}>
+          <CartesianGrid stroke={PALETTE.grid} vertical={false} />
+          <XAxis dataKey="group" tickLine={false} axisLine={{ stroke: PALETTE.grid }} tickFormatter={(g: string) => `${g} (n = ${formatInt(rows.find((r) => r.group === g)?.n)})`} />
+          <YAxis domain={scale.domain} ticks={scale.ticks} tickLine={false} axisLine={false} width={40} />
+          <Bar dataKey="before" name="Before" fill={PALETTE.neutral} isAnimationActive={false} maxBarSize={56}>
+            <LabelList dataKey="before" position="top" formatter={(v: unknown) => (typeof v === 'number' ? formatDecimal(v, 1) : '')} style={{ fontSize: 12, fill: PALETTE.text }} />
+          </Bar>
+          <Bar dataKey="after" name="In window" fill={PALETTE.primary} isAnimationActive={false} maxBarSize={56}>
+            <LabelList dataKey="after" position="top" formatter={(v: unknown) => (typeof v === 'number' ? formatDecimal(v, 1) : '')} style={{ fontSize: 12, fill: PALETTE.text, fontWeight: 600 }} />
+          </Bar>
+          <Tooltip
+            cursor={{ fill: 'rgba(45,79,215,0.06)' }}
+            content={({ active, payload }) => {
+              if (!active || !payload?.length) return null;
+              const r = payload[0]?.payload as (typeof rows)[number];
+              return (
+                <TooltipCard
+                  title={`${r.group} (${formatSampleSize(r.n)})`}
+                  rows={[
+                    { label: 'Before', value: `${formatDecimal(r.before, 1)} days`, color: PALETTE.neutral },
+                    { label: 'In window', value: `${formatDecimal(r.after, 1)} days`, color: PALETTE.primary },
+                  ]}
+                />
+              );
+            }}
+          />
+        </BarChart>
+      </ResponsiveContainer>
       <div className="figure-row">
         <div className="figure">
           <span className="figure-label">Extra active days for adopters (difference-in-differences, 95% CI)</span>
@@ -244,15 +278,9 @@ export function EngagementChart({ outcome }: { outcome: Outcome }) {
             <Significance ci={e.ci95} what="engagement of adopters relative to others" />
           </span>
         </div>
-        <div className="figure">
-          <span className="figure-label">Users compared</span>
-          <span className="figure-value">
-            {formatInt(e.adopters.n)} adopters · {formatInt(e.nonAdopters.n)} others
-          </span>
-        </div>
       </div>
       <p className="small muted" style={{ marginTop: 8 }}>
-        Windows: before {w(outcome)}.
+        Before: {w(outcome)}.
       </p>
     </ChartFrame>
   );
@@ -260,5 +288,5 @@ export function EngagementChart({ outcome }: { outcome: Outcome }) {
 
 function w(o: Outcome) {
   const x = windows(o);
-  return x ? `${formatDate(x.preFrom)} – ${formatDate(x.preTo)}; window ${formatDate(x.from)} – ${formatDate(x.to)}` : '—';
+  return x ? `${formatDate(x.preFrom)} – ${formatDate(x.preTo)} · window: ${formatDate(x.from)} – ${formatDate(x.to)}` : '—';
 }

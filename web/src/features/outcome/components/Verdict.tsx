@@ -12,7 +12,7 @@ export function VerdictBanner({ outcome }: { outcome: Outcome }) {
   return (
     <section className={`verdict-banner verdict-banner--${v.tone}`} aria-label="Verdict">
       <VerdictBadge verdict={outcome.verdict} />
-      <p className="verdict-banner__reason">{outcome.verdictReason}</p>
+      <p className="verdict-banner__reason">{outcome.verdictReason.charAt(0).toUpperCase() + outcome.verdictReason.slice(1)}</p>
       <div className="verdict-banner__facts">
         <span>{formatSampleSize(outcome.adoption.activeUsers)} active users</span>
         <span>{formatInt(outcome.adoption.adopters)} adopters</span>

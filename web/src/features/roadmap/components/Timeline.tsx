@@ -41,8 +41,8 @@ export function Timeline({
                   {c.milestone ? c.milestone.name : 'Unscheduled'}
                   {c.current && <Badge tone="info">Now</Badge>}
                   {canEdit && c.milestone && (
-                    <button type="button" className="button button--ghost button--small" onClick={() => onEditMilestone(c.milestone!)} aria-label={`Edit milestone ${c.milestone.name}`}>
-                      Edit
+                    <button type="button" className="icon-button" onClick={() => onEditMilestone(c.milestone!)} aria-label={`Edit milestone ${c.milestone.name}`} title="Edit milestone">
+                      ✎
                     </button>
                   )}
                 </div>

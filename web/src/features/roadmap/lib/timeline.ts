@@ -7,10 +7,10 @@ import type { EpicStatus } from '../../../../../shared/roadmap';
 import { addDaysIso, monthStartIso } from '../../../lib/format';
 
 export const RANGES = {
-  around: { label: 'Last 3 + next 3 months', back: 3, ahead: 3 },
+  around: { label: '3 months back, 3 ahead', back: 3, ahead: 3 },
   next3: { label: 'Next 3 months', back: 0, ahead: 3 },
   next6: { label: 'Next 6 months', back: 0, ahead: 6 },
-  all: { label: 'All milestones', back: Infinity, ahead: Infinity },
+  all: { label: 'All', back: Infinity, ahead: Infinity },
 } as const;
 export type RangeId = keyof typeof RANGES;
 
