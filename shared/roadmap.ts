@@ -216,15 +216,24 @@ export function roadmapProblems(doc: z.infer<typeof RoadmapShape>): RoadmapProbl
   return problems;
 }
 
-/** Partial updates (PATCH): every field optional, id immutable. */
-export const ThemePatch = Theme.omit({ id: true }).partial().strict().meta({ id: 'ThemePatch' });
+/** Partial updates (PATCH): every field optional, id immutable; `null` removes an optional field. */
+export const ThemePatch = Theme.omit({ id: true })
+  .extend({ description: Theme.shape.description.unwrap().nullable() })
+  .partial()
+  .strict()
+  .meta({ id: 'ThemePatch' });
 export const MilestonePatch = Milestone.omit({ id: true }).partial().strict().meta({ id: 'MilestonePatch' });
-export const StoryPatch = Story.omit({ id: true }).partial().strict().meta({ id: 'StoryPatch' });
+export const StoryPatch = Story.omit({ id: true })
+  // no default on status: a patch without it must keep the stored status
+  .extend({ status: z.enum(STORY_STATUSES), points: Story.shape.points.unwrap().nullable() })
+  .partial()
+  .strict()
+  .meta({ id: 'StoryPatch' });
 /** Epic patches are merged onto the stored epic and the result re-validated with `Epic`. */
 export const EpicPatch = z
   .object({
     title: z.string(),
-    description: z.string(),
+    description: z.string().nullable(),
     themeId: z.string(),
     milestoneId: z.string().nullable(),
     status: EpicStatus,

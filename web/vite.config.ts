@@ -17,6 +17,17 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: false,
     chunkSizeWarningLimit: 600,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            // the chart library and its own dependencies in one lazy chunk, loaded with the first chart
+            // page (not React: pulling dependencies in recursively would drag React into it)
+            { name: 'charts', includeDependenciesRecursively: false, test: /node_modules[\\/](recharts|d3-[a-z-]+|victory-vendor|internmap|decimal\.js-light|es-toolkit|react-redux|@reduxjs|redux|immer|reselect|eventemitter3|tiny-invariant)[\\/]/ },
+          ],
+        },
+      },
+    },
   },
   server: {
     proxy: {

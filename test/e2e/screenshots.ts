@@ -7,12 +7,30 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser';
 
-export const SHOT_PAGES: { name: string; path: string; ready: string }[] = [
+export const SHOT_PAGES: { name: string; path: string; ready: string; prepare?: (page: Page) => Promise<void>; viewportOnly?: boolean }[] = [
   { name: 'impact', path: '/impact', ready: '.scoreboard, .empty, .error-state' },
   { name: 'roadmap', path: '/roadmap', ready: '.timeline, .empty, .error-state' },
   { name: 'epic', path: '/epics/outfit-sharing', ready: '.verdict-banner, .error-state' },
   { name: 'iterations', path: '/iterations', ready: '.iteration-list, .empty, .error-state' },
-  { name: 'planner', path: '/planner', ready: '.capacity-table, .empty, .error-state' },
+  {
+    name: 'planner',
+    path: '/planner',
+    ready: '.capacity-table, .empty, .error-state',
+    prepare: async (page) => {
+      await page.getByRole('button', { name: 'Propose a plan' }).click();
+      await page.locator('#proposal, .error-state').first().waitFor({ timeout: 20_000 });
+    },
+  },
+  {
+    name: 'epic-editor',
+    path: '/roadmap',
+    ready: '.timeline',
+    viewportOnly: true,
+    prepare: async (page) => {
+      await page.locator('.epic-card .epic-card__title button').last().click();
+      await page.locator('dialog[open]').waitFor();
+    },
+  },
   { name: 'settings', path: '/settings', ready: '#keys table, #keys .empty, .error-state' },
 ];
 
@@ -33,10 +51,12 @@ export async function shoot(browser: Browser, baseUrl: string, token: string, ou
       if (only.length && !only.includes(p.name)) continue;
       await page.goto(`${baseUrl}${p.path}`);
       await page.waitForSelector(p.ready, { timeout: 20_000 }).catch(() => undefined);
+      if (p.prepare) await p.prepare(page).catch((e) => console.error(`${p.name}: ${(e as Error).message}`));
       await page.waitForTimeout(600);
       const file = join(outDir, `${p.name}-${w.width}.png`);
-      await page.screenshot({ path: file, fullPage: true });
+      await page.screenshot({ path: file, fullPage: !p.viewportOnly });
       files.push(file);
+      if (p.viewportOnly) continue;
       // tall pages also in viewport-sized parts, readable at a glance
       const height = await page.evaluate(() => document.documentElement.scrollHeight);
       const tile = w.width < 600 ? 1100 : 1600;

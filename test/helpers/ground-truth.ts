@@ -111,3 +111,37 @@ export function rng(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Each user's activity as a comparable signature — active days and, per usage key, the days it
+ * was used — sorted, without the user id (Sextant stores only pseudonyms). Day numbers are days
+ * since 1970-01-01 UTC, the unit of the stored facts.
+ */
+export function expectedUserSignatures(events: SentEvent[], months?: string[]): string[] {
+  const users = new Map<string, { active: Set<number>; usage: Map<string, Set<number>> }>();
+  for (const e of uniqueEvents(events)) {
+    const user = userOf(e);
+    if (!user) continue;
+    const date = dayOf(e.timestamp);
+    if (months && !months.includes(date.slice(0, 7))) continue;
+    const day = Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY);
+    let u = users.get(user);
+    if (!u) users.set(user, (u = { active: new Set(), usage: new Map() }));
+    u.active.add(day);
+    if ((e.type ?? 'track') === 'track' && e.event && e.event !== 'Survey Responded') {
+      const keys = [`ev:${e.event}`, ...(typeof e.properties?.epicId === 'string' ? [`epic:${e.properties.epicId}`] : [])];
+      for (const k of keys) {
+        if (!u.usage.has(k)) u.usage.set(k, new Set());
+        u.usage.get(k)!.add(day);
+      }
+    }
+  }
+  return signatures(users.values());
+}
+
+/** Signatures of activity records (e.g. what `AnalyticsStore.loadUserMonth` returns). */
+export function signatures(users: Iterable<{ active: Set<number>; usage: Map<string, Set<number>> }>): string[] {
+  return [...users]
+    .map((u) => JSON.stringify({ active: [...u.active].sort(), usage: [...u.usage].map(([k, d]) => [k, [...d].sort()]).sort() }))
+    .sort();
+}

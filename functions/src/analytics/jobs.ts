@@ -82,8 +82,15 @@ export async function rebuild(services: Services, opts: { fix?: boolean } = {}):
       report.userFacts.missing++;
       puts.push(key);
     }
+    // A plain user-day fact beside usage facts of the same user-day is redundant, not wrong: ingest
+    // writes it when one request carries only non-usage events of a day whose usage came in another.
+    const covered = new Set<string>();
+    for (const key of want.values()) {
+      const b = key.SK.indexOf('#', key.SK.indexOf('#') + 1);
+      if (b > 0) covered.add(`${key.PK}|${key.SK.slice(0, b)}`);
+    }
     for (const [k, key] of stored) {
-      if (want.has(k)) continue;
+      if (want.has(k) || covered.has(k)) continue;
       report.userFacts.extra++;
       deletes.push(key);
     }

@@ -27,7 +27,7 @@ interface Context {
   rolledUpAt: string | null;
 }
 
-async function loadContext(services: Services, epics: Epic[], from: string, to: string, kpiNames: string[], rollups: StoredEpicRollup[] | 'all'): Promise<Omit<Context, 'roadmap'>> {
+async function loadContext(services: Services, from: string, to: string, kpiNames: string[], rollups: StoredEpicRollup[] | 'all'): Promise<Omit<Context, 'roadmap'>> {
   const months = monthsBetween(from, to);
   const [monthRollups, state, all] = await Promise.all([
     services.analytics.monthRollups(months),
@@ -36,7 +36,6 @@ async function loadContext(services: Services, epics: Epic[], from: string, to: 
   ]);
   const kpis = new Map(await Promise.all(kpiNames.map(async (n) => [n, await services.analytics.kpiSeries(n, from, to)] as const)));
   const map = new Map(all.map((r) => [`${r.epicId}#${r.windowDays}`, r]));
-  void epics;
   return {
     rollups: map,
     satisfaction: monthRollups.flatMap((m) => m.satisfaction ?? []),
@@ -92,7 +91,7 @@ export async function epicOutcome(services: Services, epicId: string, asOfParam?
   const from = addDays(S, -maxW);
   const to = addDays(S, maxW - 1) < asOf ? addDays(S, maxW - 1) : asOf;
   const rollups = (await Promise.all(windows.map((w) => services.analytics.epicRollup(epic.id, w)))).filter((r): r is StoredEpicRollup => r !== null);
-  const ctx: Context = { roadmap: doc.roadmap, ...(await loadContext(services, [epic], from, to < from ? from : to, kpiNamesOf(epic, knownKpis), rollups)) };
+  const ctx: Context = { roadmap: doc.roadmap, ...(await loadContext(services, from, to < from ? from : to, kpiNamesOf(epic, knownKpis), rollups)) };
   return outcomeOf(services, ctx, epic, asOf, windowDays, knownKpis);
 }
 
@@ -108,7 +107,7 @@ export async function allOutcomes(services: Services, asOfParam?: string): Promi
   }
   const knownKpis = await services.analytics.kpiNames();
   const names = [...new Set(shipped.flatMap((e) => kpiNamesOf(e, knownKpis)))];
-  const ctx: Context = { roadmap: doc, ...(await loadContext(services, shipped, from, asOf, names, 'all')) };
+  const ctx: Context = { roadmap: doc, ...(await loadContext(services, from, asOf, names, 'all')) };
   return { asOf, roadmap: doc, outcomes: shipped.map((e) => outcomeOf(services, ctx, e, asOf, DEFAULT_WINDOW_DAYS, knownKpis)), ctx };
 }
 

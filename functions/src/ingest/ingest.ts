@@ -62,7 +62,9 @@ export function validateEvents(req: IngestRequest, receivedAt: number, rules: { 
       rejected.push({ index, messageId: mid, reason: `event is ${size} bytes; the limit is ${LIMITS.eventBytes} bytes (32 KB)` });
       return;
     }
-    const parsed = SegmentEvent.safeParse(raw);
+    // the single-event endpoints take Segment's body without `type` (`/v1/identify` → identify)
+    const typed = req.forcedType && (raw as { type?: unknown }).type === undefined ? { ...(raw as object), type: req.forcedType } : raw;
+    const parsed = SegmentEvent.safeParse(typed);
     if (!parsed.success) {
       rejected.push({ index, messageId: mid, reason: summarize(parsed.error) });
       return;

@@ -1,7 +1,7 @@
 /** The answers leadership opens the page for: which epics missed and by how much, and what was decided. */
 import type { Impact } from '../../../../../shared/impact';
 import { Link } from '../../../app/router';
-import { DecisionBadge } from '../../../components/Badge';
+import { DecisionBadge, VerdictBadge } from '../../../components/Badge';
 import { Panel } from '../../../components/Layout';
 import { EmptyState } from '../../../components/States';
 import { describeGap, formatMetricValue, formatTargetValue, metricLabel } from '../../../lib/domain';
@@ -62,20 +62,13 @@ export function AtAGlance({ impact }: { impact: Impact }) {
         )}
       </Panel>
       <Panel title="PM decisions" subtitle={awaiting.length ? `${awaiting.length} evaluated epic${awaiting.length === 1 ? '' : 's'} awaiting a decision` : 'Every evaluated epic has a decision'} id="decisions">
-        {decided.length === 0 ? (
-          <EmptyState title="No decisions recorded yet" icon="⚑">
-            Open an evaluated epic to record whether to double down, iterate, keep or sunset it.
-            {awaiting[0] && (
-              <div style={{ marginTop: 10 }}>
-                <Link className="button button--secondary" to={`/epics/${encodeURIComponent(awaiting[0].id)}`}>
-                  Review {awaiting[0].title}
-                </Link>
-              </div>
-            )}
+        {decided.length === 0 && awaiting.length === 0 ? (
+          <EmptyState title="No decisions to take yet" icon="⚑">
+            Decisions are recorded once an epic&apos;s measurement window has closed.
           </EmptyState>
         ) : (
           <ul className="callout-list">
-            {decided.slice(0, 6).map((e) => (
+            {decided.slice(0, 5).map((e) => (
               <li key={e.id} className={`callout callout--${e.verdict === 'met' ? 'good' : e.verdict === 'missed' ? 'bad' : 'warn'}`}>
                 <span className="callout__icon" aria-hidden="true">
                   ⚑
@@ -88,7 +81,23 @@ export function AtAGlance({ impact }: { impact: Impact }) {
                 </div>
               </li>
             ))}
+            {awaiting.slice(0, Math.max(2, 6 - Math.min(decided.length, 5))).map((e) => (
+              <li key={e.id} className="callout callout--warn">
+                <span className="callout__icon" aria-hidden="true">
+                  ?
+                </span>
+                <div className="callout__title">
+                  <Link to={`/epics/${encodeURIComponent(e.id)}#review`}>{e.title}</Link> <VerdictBadge verdict={e.verdict} />
+                </div>
+                <div className="callout__body">Awaiting a decision · window closed {formatDate(e.windowEnd)}</div>
+              </li>
+            ))}
           </ul>
+        )}
+        {awaiting.length > Math.max(2, 6 - Math.min(decided.length, 5)) && (
+          <p className="muted small" style={{ marginTop: 10 }}>
+            and {awaiting.length - Math.max(2, 6 - Math.min(decided.length, 5))} more in the scoreboard below.
+          </p>
         )}
       </Panel>
     </div>

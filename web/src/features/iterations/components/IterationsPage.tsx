@@ -91,15 +91,9 @@ export default function IterationsPage({ params }: { params: Record<string, stri
         }
       />
       <div className="stack">
-        <div className="iterations-layout">
+        <div className={`iterations-layout ${list.status === 'error' || list.data?.length === 0 ? 'iterations-layout--single' : ''}`}>
           <IterationList query={list} selected={selected} />
-          {selected ? (
-            <Comparison id={selected} />
-          ) : (
-            <Panel title="Compare snapshots">
-              <QueryView query={list}>{() => <EmptyState title="Choose a snapshot to see what changed" icon="⇄" />}</QueryView>
-            </Panel>
-          )}
+          {selected ? <Comparison id={selected} /> : list.status === 'error' || list.data?.length === 0 ? null : <Loading variant="table" rows={3} label="Opening the newest snapshot" />}
         </div>
         <CalibrationPanel query={calibration} roadmap={roadmap.data} />
       </div>

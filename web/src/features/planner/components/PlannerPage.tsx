@@ -8,7 +8,7 @@ import { useCan } from '../../../app/session';
 import { ConfirmDialog } from '../../../components/Dialog';
 import { PageHeader, Panel } from '../../../components/Layout';
 import { EmptyState, ErrorState, FormError, Loading, QueryView } from '../../../components/States';
-import { formatDayMonth, formatMonth, formatNumber, todayIso } from '../../../lib/format';
+import { formatDayMonth, formatMonth, formatNumber, monthStartIso, todayIso } from '../../../lib/format';
 import { useMutation } from '../../../lib/query';
 import { acceptPlan, type AcceptedPlan } from '../api/accept-plan';
 import { createPlan, type PlanInput } from '../api/create-plan';
@@ -113,7 +113,7 @@ export default function PlannerPage() {
   const [proposal, setProposal] = useState<PlanProposal | null>(null);
   const [accepted, setAccepted] = useState<AcceptedPlan | null>(null);
   const [confirm, setConfirm] = useState(false);
-  const [name, setName] = useState(() => formatMonth(todayIso(), true));
+  const [name, setName] = useState(() => formatMonth(monthStartIso(todayIso(), 1), true));
   const nameId = useId();
   const plan = useMutation((req: PlanInput) => createPlan(req));
   const accept = useMutation((req: PlanInput) => acceptPlan({ ...req, iterationName: name.trim() || undefined }));
