@@ -74,6 +74,10 @@ export const Iteration = z
   .meta({ id: 'Iteration' });
 export type Iteration = z.infer<typeof Iteration>;
 
+/** An iteration in the history list (without its body). */
+export const IterationHeader = Iteration.pick({ id: true, name: true, asOf: true, createdAt: true, author: true }).meta({ id: 'IterationHeader' });
+export type IterationHeader = z.infer<typeof IterationHeader>;
+
 export const CHANGE_KINDS = ['added', 'removed', 'moved', 'status', 'targets', 'estimate', 'renamed'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 

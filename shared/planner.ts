@@ -14,7 +14,7 @@ import { isoDate, slugId, addDays } from './primitives';
 import { Estimate, Roadmap, Target, type Epic, type Milestone } from './roadmap';
 import type { Review, Decision } from './review';
 import { factorFor, type Calibration } from './calibration';
-import { describeTargetResult, formatNumber, formatPercent, type OutcomeSummary } from './iteration';
+import { Iteration, describeTargetResult, formatNumber, formatPercent, type OutcomeSummary } from './iteration';
 
 // ---------------------------------------------------------------------------
 // Schemas
@@ -105,6 +105,14 @@ export const PlanProposal = z
   })
   .meta({ id: 'PlanProposal' });
 export type PlanProposal = z.infer<typeof PlanProposal>;
+
+/** POST /api/v1/plan/accept: the request plus the name of the iteration it opens. */
+export const PlanAcceptRequest = PlanRequest.extend({ iterationName: z.string().trim().min(1).max(120).optional() }).meta({ id: 'PlanAcceptRequest' });
+export type PlanAcceptRequest = z.infer<typeof PlanAcceptRequest>;
+
+/** What accepting a plan returns: the proposal applied, the new roadmap, the iteration it opened. */
+export const PlanAccepted = z.object({ proposal: PlanProposal, roadmap: Roadmap, iteration: Iteration }).meta({ id: 'PlanAccepted' });
+export type PlanAccepted = z.infer<typeof PlanAccepted>;
 
 // ---------------------------------------------------------------------------
 // Scoring

@@ -2,15 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { Calibration, calibrate } from '../../../shared/calibration';
-import { Iteration, IterationDiff, IterationInput, diffIterations, summarizeOutcome } from '../../../shared/iteration';
-import { PlanProposal, PlanRequest, acceptPlan, plan } from '../../../shared/planner';
-import { Roadmap } from '../../../shared/roadmap';
+import { Iteration, IterationDiff, IterationHeader, IterationInput, diffIterations, summarizeOutcome } from '../../../shared/iteration';
+import { PlanAcceptRequest, PlanAccepted, PlanProposal, PlanRequest, acceptPlan, plan } from '../../../shared/planner';
 import { allOutcomes } from '../analytics/outcomes';
 import { badRequest, notFound } from '../errors';
 import { endpoint, type Router } from '../http';
 import type { Services } from '../services';
 
-const IterationHeader = z.object({ id: z.string(), name: z.string(), asOf: z.string(), createdAt: z.string(), author: z.string() }).meta({ id: 'IterationHeader' });
 
 /** Freeze the roadmap and every shipped epic's outcome as of a day. */
 export async function createIteration(s: Services, input: { name: string; asOf?: string }, author: string): Promise<Iteration> {
@@ -79,8 +77,8 @@ export function iterationRoutes(r: Router) {
       summary: 'Re-run the (deterministic) planner for this request, apply its proposal to the roadmap and open the next iteration',
       tags: ['Planner'],
       auth: 'editor',
-      body: PlanRequest.extend({ iterationName: z.string().trim().min(1).max(120).optional() }),
-      responses: { 201: { description: 'The new roadmap and iteration', schema: z.object({ proposal: PlanProposal, roadmap: Roadmap, iteration: Iteration }) } },
+      body: PlanAcceptRequest,
+      responses: { 201: { description: 'The new roadmap and iteration', schema: PlanAccepted } },
     },
     async (c, { body }) => {
       const s = c.get('services');

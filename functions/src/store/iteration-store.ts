@@ -5,17 +5,11 @@
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { gzipSync, gunzipSync } from 'node:zlib';
+import type { IterationHeader } from '../../../shared/iteration';
 import type { Store } from './client';
 import { K } from './keys';
 import { queryAll } from './ops';
 
-export interface IterationHeader {
-  id: string;
-  name: string;
-  asOf: string;
-  createdAt: string;
-  author: string;
-}
 
 export class IterationStore {
   constructor(private readonly store: Store) {}

@@ -17,11 +17,14 @@ export function Shell({ active, children }: { active: NavId | null; children: Re
       first.current = false;
       return;
     }
-    const t = window.setTimeout(() => {
-      const h = document.querySelector<HTMLElement>('[data-page-title]');
+    // the page may still be loading (lazy chunk, data): try for up to two seconds
+    let tries = 0;
+    const t = window.setInterval(() => {
+      const h = document.querySelector<HTMLElement>('main [data-page-title]');
+      if (h || ++tries > 20) window.clearInterval(t);
       h?.focus({ preventScroll: true });
-    }, 60);
-    return () => window.clearTimeout(t);
+    }, 100);
+    return () => window.clearInterval(t);
   }, [pathname]);
 
   return (

@@ -1,10 +1,10 @@
 /** GET /api/v1/iterations — the iteration history (headers only), newest first. */
-import type { Iteration } from '../../../../../shared/iteration';
+import type { IterationHeader } from '../../../../../shared/iteration';
 import { api } from '../../../lib/api-client';
 import { useQuery } from '../../../lib/query';
 
 /** What the list returns of each snapshot (the roadmap and outcomes come with GET /iterations/:id). */
-export type IterationHeader = Pick<Iteration, 'id' | 'name' | 'asOf' | 'createdAt' | 'author'>;
+export type { IterationHeader };
 
 export function getIterations(signal?: AbortSignal): Promise<IterationHeader[]> {
   return api<IterationHeader[]>('/iterations', { signal });

@@ -4,9 +4,9 @@ import { Link } from '../../../app/router';
 import { Badge, DecisionBadge } from '../../../components/Badge';
 import { EmptyState } from '../../../components/States';
 import { formatDate } from '../../../lib/format';
-import { CHANGE_KIND_LIST, CHANGE_LABELS, groupByEpic } from '../lib/diff-view';
+import { CHANGE_KIND_LIST, CHANGE_LABELS, describeChange, groupByEpic, namesFrom, type Names } from '../lib/diff-view';
 
-export function DiffView({ diff }: { diff: IterationDiff }) {
+export function DiffView({ diff, names = namesFrom() }: { diff: IterationDiff; names?: Names }) {
   const groups = groupByEpic(diff.changes);
   return (
     <div className="stack" style={{ gap: 14 }}>
@@ -40,7 +40,7 @@ export function DiffView({ diff }: { diff: IterationDiff }) {
               {g.changes.map((c) => (
                 <div key={c.kind} className="change__detail">
                   <span className="visually-hidden">{CHANGE_LABELS[c.kind].label}: </span>
-                  {c.detail}
+                  {describeChange(c, names)}
                 </div>
               ))}
               {[...new Set(g.changes.map((c) => c.evidence).filter(Boolean))].map((ev) => (

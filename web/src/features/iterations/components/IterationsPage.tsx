@@ -9,7 +9,7 @@ import { useCalibration } from '../api/get-calibration';
 import { useIteration } from '../api/get-iteration';
 import { useIterationDiff } from '../api/get-iteration-diff';
 import { useIterations } from '../api/get-iterations';
-import { previousOf, verdictCounts } from '../lib/diff-view';
+import { namesFrom, previousOf, verdictCounts } from '../lib/diff-view';
 import { CalibrationPanel } from './CalibrationPanel';
 import { DiffView } from './DiffView';
 import { IterationList } from './IterationList';
@@ -20,6 +20,7 @@ function Comparison({ id }: { id: string }) {
   const against = againstParam ?? (list.data ? previousOf(list.data, id) : null);
   const iteration = useIteration(id);
   const diff = useIterationDiff(id, against);
+  const older = useIteration(against);
   const selectId = useId();
   const others = (list.data ?? []).filter((x) => x.id !== id);
   return (
@@ -58,7 +59,7 @@ function Comparison({ id }: { id: string }) {
                 </EmptyState>
               ) : (
                 <QueryView query={diff} loading={<Loading variant="table" rows={3} label="Comparing snapshots" />}>
-                  {(d) => <DiffView diff={d} />}
+                  {(d) => <DiffView diff={d} names={namesFrom(it, older.data)} />}
                 </QueryView>
               )}
             </div>

@@ -1,6 +1,6 @@
 /** From an iteration diff and snapshots to what the page shows. Pure. */
 import type { ChangeKind, Iteration, IterationChange } from '../../../../../shared/iteration';
-import type { Tone } from '../../../lib/domain';
+import { STATUSES, type Tone } from '../../../lib/domain';
 
 export const CHANGE_LABELS: Record<ChangeKind, { label: string; tone: Tone; icon: string }> = {
   added: { label: 'Added', tone: 'good', icon: '+' },
@@ -45,4 +45,43 @@ export function defaultIterationName(today: string): string {
   const [y, m] = today.split('-').map(Number);
   const d = new Date(Date.UTC(y, m - 1, 1));
   return d.toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+export interface Names {
+  milestone(id: string | null): string;
+  theme(id: string): string;
+}
+
+/** Names from the snapshots' roadmaps (newer first), falling back to the id. */
+export function namesFrom(...snapshots: (Pick<Iteration, 'roadmap'> | undefined)[]): Names {
+  const milestones = new Map<string, string>();
+  const themes = new Map<string, string>();
+  for (const s of snapshots) {
+    for (const m of s?.roadmap.milestones ?? []) if (!milestones.has(m.id)) milestones.set(m.id, m.name);
+    for (const t of s?.roadmap.themes ?? []) if (!themes.has(t.id)) themes.set(t.id, t.name);
+  }
+  return {
+    milestone: (id) => (id === null ? 'unscheduled' : (milestones.get(id) ?? id)),
+    theme: (id) => themes.get(id) ?? id,
+  };
+}
+
+/** A change in words with milestone and theme names ("December 2026 → January 2027"); the API's detail otherwise. */
+export function describeChange(c: IterationChange, names: Names): string {
+  switch (c.kind) {
+    case 'added':
+      return `Added to ${names.milestone(c.to.milestoneId)} in ${names.theme(c.to.themeId)} (${STATUSES[c.to.status].label.toLowerCase()})`;
+    case 'removed':
+      return `Removed from ${names.milestone(c.from.milestoneId)} in ${names.theme(c.from.themeId)} (was ${STATUSES[c.from.status].label.toLowerCase()})`;
+    case 'moved': {
+      const parts: string[] = [];
+      if (c.from.milestoneId !== c.to.milestoneId) parts.push(`${names.milestone(c.from.milestoneId)} → ${names.milestone(c.to.milestoneId)}`);
+      if (c.from.themeId !== c.to.themeId) parts.push(`theme ${names.theme(c.from.themeId)} → ${names.theme(c.to.themeId)}`);
+      return `Moved: ${parts.join('; ')}`;
+    }
+    case 'status':
+      return `${STATUSES[c.from].label} → ${STATUSES[c.to].label}`;
+    default:
+      return c.detail;
+  }
 }
