@@ -17,7 +17,7 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** Is a Chromium binary there to launch? (Tests skip with a clear message when not.) */
+/** Is a Chromium binary there to launch? */
 export function hasChromium(): boolean {
   return existsSync(CHROMIUM_PATH);
 }
