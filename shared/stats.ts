@@ -371,7 +371,10 @@ export function welch(a: MomentsLike | null | undefined, b: MomentsLike | null |
   const se2 = va + vb;
   if (!(se2 > 0)) return { ...empty, diff };
   const se = Math.sqrt(se2);
-  const df = (se2 * se2) / ((va * va) / (ma.n - 1) + (vb * vb) / (mb.n - 1));
+  // the same formula on the shares of se² (in [0, 1]): se2² underflows to 0 for tiny values (1e-130)
+  const ra = va / se2;
+  const rb = vb / se2;
+  const df = 1 / ((ra * ra) / (ma.n - 1) + (rb * rb) / (mb.n - 1));
   const t = diff / se;
   const half = tQuantile(Q975, df) * se;
   const pValue = Math.min(1, 2 * tSurvival(Math.abs(t), df));

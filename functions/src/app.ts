@@ -2,9 +2,10 @@
  * The Hono app shared by the local server and every Lambda function.
  * Errors are mapped to `{ error: { code, message, details } }` here, in one place.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { matchedRoutes } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, tooLarge } from './errors';
 import type { Env } from './context';
@@ -27,6 +28,14 @@ export interface AppOptions {
   docs?: OpenApiDocs;
 }
 
+/**
+ * The route pattern a request matched (`/api/v1/epics/:id`), for logs: the raw path is the
+ * client's to fill and may carry a token or a user id put in the wrong place.
+ */
+function routeOf(c: Context): string {
+  return matchedRoutes(c).filter((r) => r.method !== 'ALL').at(-1)?.path ?? '(no route)';
+}
+
 export function createApp(services: Services, opts: AppOptions = {}) {
   const parts = new Set(opts.parts ?? ['api', 'ingest', 'health']);
   const app = new Hono<Env>();
@@ -37,8 +46,8 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     const started = performance.now();
     await next();
     c.header('X-Content-Type-Options', 'nosniff');
-    if (c.res.status >= 500) log.error('request failed', { method: c.req.method, path: c.req.path, status: c.res.status });
-    else log.debug('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
+    if (c.res.status >= 500) log.error('request failed', { method: c.req.method, route: routeOf(c), status: c.res.status });
+    else log.debug('request', { method: c.req.method, route: routeOf(c), status: c.res.status, ms: Math.round(performance.now() - started) });
   });
 
   if (parts.has('health')) {
@@ -76,7 +85,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
       c.header('Retry-After', '5');
       return c.json({ error: { code: 'unavailable', message: 'the store is unavailable or throttling; retry later' } }, 503);
     }
-    log.error('unhandled error', { path: c.req.path, error: (err as Error).name, message: (err as Error).message });
+    log.error('unhandled error', { route: routeOf(c), error: (err as Error).name, message: (err as Error).message });
     return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
   });
   return app;
@@ -86,7 +95,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
 export function isStoreUnavailable(err: unknown): boolean {
   const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
   return (
-    ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'ServiceUnavailable', 'InternalServerError', 'TimeoutError'].includes(e.name ?? '') ||
+    ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'ServiceUnavailable', 'InternalServerError', 'TimeoutError', 'StoreBusyError'].includes(e.name ?? '') ||
     ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(e.code ?? '') ||
     (e.$metadata?.httpStatusCode ?? 0) >= 500
   );

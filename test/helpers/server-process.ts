@@ -30,14 +30,24 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function waitForHealth(url: string, child: { exited: boolean; output(): string }, timeoutMs = 30_000): Promise<void> {
+/**
+ * Wait until `/health` answers — and, with `token`, until `/api/v1/me` accepts that token, which
+ * proves the answering server is this one and not another test's server that took the port.
+ */
+export async function waitForHealth(url: string, child: { exited: boolean; output(): string }, timeoutMs = 30_000, token?: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exited) throw new Error(`server exited before it was healthy:\n${child.output()}`);
     try {
       const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
-      if (res.status === 200) return;
-    } catch {
+      if (res.status === 200 && !token) return;
+      if (res.status === 200) {
+        const me = await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(1000) });
+        if (me.status === 200) return;
+        if (me.status === 401) throw new Error(`another server answers on ${url}`);
+      }
+    } catch (e) {
+      if ((e as Error).message.startsWith('another server')) throw e;
       /* not listening yet */
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -45,7 +55,7 @@ export async function waitForHealth(url: string, child: { exited: boolean; outpu
   throw new Error(`server not healthy within ${timeoutMs} ms:\n${child.output()}`);
 }
 
-export async function spawnServer(env: Record<string, string>, opts: { port: number; timeoutMs?: number }): Promise<ChildServer> {
+export async function spawnServer(env: Record<string, string>, opts: { port: number; timeoutMs?: number; token?: string }): Promise<ChildServer> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'functions/src/local/server.ts'], {
     cwd: ROOT,
     env: { ...process.env, SEXTANT_LOG_LEVEL: 'warn', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env, PORT: String(opts.port), HOST: '127.0.0.1' },
@@ -74,6 +84,29 @@ export async function spawnServer(env: Record<string, string>, opts: { port: num
     },
   };
   void exit.then(() => (handle.exited = true));
-  await waitForHealth(handle.url, handle, opts.timeoutMs);
+  try {
+    await waitForHealth(handle.url, handle, opts.timeoutMs, opts.token);
+  } catch (e) {
+    await handle.kill9();
+    throw e;
+  }
   return handle;
+}
+
+/**
+ * Start on `port` (a restart keeps its port, as a real one would); if another process took the
+ * port meanwhile (parallel test files bind ephemeral ports), start on a fresh one instead.
+ */
+export async function spawnServerOnPort(env: Record<string, string>, port: number, token: string): Promise<ChildServer> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await spawnServer(env, { port: attempt === 0 ? port : await freePort(), token });
+    } catch (e) {
+      lastError = e;
+      const msg = (e as Error).message;
+      if (!msg.includes('EADDRINUSE') && !msg.startsWith('another server')) throw e;
+    }
+  }
+  throw lastError;
 }

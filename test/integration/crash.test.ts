@@ -18,7 +18,7 @@ import { createServices } from '../../functions/src/services';
 import { openStore, type Store } from '../../functions/src/store/client';
 import type { UserActivity } from '../../shared/outcome-types';
 import { expectedAdoption, expectedFactCount, expectedUserSignatures, shiftDate, signatures, uniqueEvents, type SentEvent } from '../helpers/ground-truth';
-import { freePort, spawnServer, type ChildServer } from '../helpers/server-process';
+import { freePort, spawnServerOnPort, type ChildServer } from '../helpers/server-process';
 import { shippedEpics, smallRoadmap, workload } from '../helpers/workload';
 
 log.setLevel('silent');
@@ -73,7 +73,7 @@ describe('kill -9 mid-ingest, restart, client retry', () => {
 
   it('aggregates equal the unique events after a SIGKILL mid-ingest and the client\'s re-sends', async () => {
     port = await freePort();
-    server = await spawnServer(env(), { port });
+    server = await spawnServerOnPort(env(), port, ADMIN);
     expect((await api('PUT', '/api/v1/roadmap', smallRoadmap(TODAY))).status).toBe(200);
     const key = await api('POST', '/api/v1/keys', { name: 'crash-pipeline', scope: 'ingest' });
     expect(key.status).toBe(201);
@@ -133,7 +133,7 @@ describe('kill -9 mid-ingest, restart, client retry', () => {
       expect(inFlightAtKill, 'a batch was in flight at the kill').toBeGreaterThanOrEqual(1);
       // not acknowledged (in flight at the kill, or never sent) goes first after the restart
       pending = pending.filter((b) => !acked.has(b)).sort((a, b) => Number(inFlight.has(b)) - Number(inFlight.has(a)) || a - b);
-      server = await spawnServer(env(), { port });
+      server = await spawnServerOnPort(env(), port, ADMIN);
     }
     expect(acked.size).toBeGreaterThanOrEqual(16);
     expect(pending.length).toBeGreaterThanOrEqual(2);

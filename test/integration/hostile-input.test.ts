@@ -719,6 +719,18 @@ describe('hostile input', () => {
     for (const path of ['/v1/batch', '/v1/track', '/v1/metrics']) expect((await ingest(path, deepText(100_000, 'array'))).status).toBeGreaterThanOrEqual(400);
     expect((await ingest('/v1/batch', `{"batch":[{"userId":"u","event":"x","messageId":"deep-100k","properties":{"d":${deepText(100_000, 'array')}}}]}`)).json).toMatchObject({ accepted: 0, rejected: [{ index: 0 }] });
     expect((await api('PUT', '/api/v1/roadmap', deepText(300_000, 'object'))).status).toBe(400);
+    // KPI values at the store's smallest magnitude around a ship day: the outcome's statistics hold
+    const tinyDoc = fixtureRoadmap(TODAY);
+    tinyDoc.epics[0].targets = [{ metric: 'kpi:tiny', op: '>=', value: 1e-130, windowDays: 28 }];
+    expect((await api('PUT', '/api/v1/roadmap', toJson(tinyDoc))).status).toBe(200);
+    const ship = tinyDoc.epics[0].shippedAt!;
+    const tiny = [-3, -2, 0, 1, 5].map((d, i) => ({ name: 'tiny', date: addDays(ship, d), value: [1e-130, 3e-130, 2e-130, 5e-130, 4e-130][i] }));
+    expect((await ingest('/v1/metrics', toJson({ metrics: tiny }))).json).toMatchObject({ accepted: 5 });
+    for (const x of tiny) model.kpis.set(`${x.name}|${x.date}`, x.value);
+    const outcome = await api('GET', '/api/v1/epics/shipped-epic/outcome');
+    expect(outcome.status).toBe(200);
+    expect(outcome.json.kpis[0]).toMatchObject({ name: 'tiny', before: { n: 2 }, after: { n: 3 } });
+    expect((await api('PUT', '/api/v1/roadmap', toJson(fixtureRoadmap(TODAY)))).status).toBe(200);
     // hostile query strings on the read side
     for (const q of ['asOf=9999-99-99', 'asOf=0001-01-01x', 'windowDays=NaN', 'windowDays=1e999', 'windowDays=-1', 'windowDays=181', 'asOf[]=x', '__proto__[polluted]=1', 'constructor[prototype][polluted]=1']) {
       const r = await api('GET', `/api/v1/epics/shipped-epic/outcome?${q}`);

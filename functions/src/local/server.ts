@@ -80,7 +80,7 @@ async function main() {
     `  Sextant is running at ${running.url}`,
     hasWeb ? `  Dashboard (signed in as admin): ${running.url}/#token=${running.signInToken}` : '  Dashboard not built: run `npm run build:web`',
     `  API: ${running.url}/api/v1  ·  OpenAPI: ${running.url}/openapi.json  ·  Ingest: ${running.url}/v1/batch`,
-    `  API calls: Authorization: Bearer <token> (the sign-in token above works; create more with \`npm run sextant -- keys create\`)`,
+    `  API calls: Authorization: Bearer <token> (the sign-in token above works); write keys for your pipelines: dashboard → Settings`,
     `  Store: ${config.SEXTANT_STORE}${config.SEXTANT_STORE === 'dynalite' ? ` in ${resolve(config.SEXTANT_DATA_DIR)}` : ''}`,
     '',
   ];

@@ -5,6 +5,14 @@ import type { Store } from './client';
 type Item = Record<string, any>;
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * The store kept handing items back as unprocessed (it is throttling) past every retry: a
+ * retryable condition like a throttling error (503 with Retry-After), not an internal error.
+ */
+export class StoreBusyError extends Error {
+  override name = 'StoreBusyError';
+}
+
 /** Full-jitter exponential backoff: 0 … min(cap, base·2^attempt) ms. */
 export const backoff = (attempt: number, base = 25, cap = 2000) => sleep(Math.random() * Math.min(cap, base * 2 ** attempt));
 
@@ -64,7 +72,7 @@ export async function batchWrite(store: Store, puts: Item[], deletes: { PK: stri
       let pending = chunk;
       for (let attempt = 0; pending.length; attempt++) {
         if (attempt > 0) await backoff(attempt);
-        if (attempt > 12) throw new Error(`batch write: ${pending.length} items still unprocessed after retries`);
+        if (attempt > 12) throw new StoreBusyError(`batch write: ${pending.length} items still unprocessed after retries`);
         const out = await store.doc.send(new BatchWriteCommand({ RequestItems: { [store.table]: pending } }));
         pending = (out.UnprocessedItems?.[store.table] ?? []) as typeof chunk;
       }
@@ -82,7 +90,7 @@ export async function batchGet(store: Store, keys: { PK: string; SK: string }[],
       let pending: Record<string, unknown>[] = chunk;
       for (let attempt = 0; pending.length; attempt++) {
         if (attempt > 0) await backoff(attempt);
-        if (attempt > 12) throw new Error(`batch get: ${pending.length} keys still unprocessed after retries`);
+        if (attempt > 12) throw new StoreBusyError(`batch get: ${pending.length} keys still unprocessed after retries`);
         const names = projection ? Object.fromEntries(projection.map((p, i) => [`#p${i}`, p])) : undefined;
         const out = await store.doc.send(
           new BatchGetCommand({
