@@ -156,12 +156,15 @@ export const Story = z
   .meta({ id: 'Story' });
 export type Story = z.infer<typeof Story>;
 
+/** How many of each a roadmap document holds (import, and the entity routes alike). */
+export const ROADMAP_LIMITS = { themes: 50, milestones: 60, epics: 500, stories: 5000 } as const;
+
 const RoadmapShape = z.object({
   mission: Mission,
-  themes: z.array(Theme).max(50),
-  milestones: z.array(Milestone).max(60),
-  epics: z.array(Epic).max(500),
-  stories: z.array(Story).max(5000).default([]),
+  themes: z.array(Theme).max(ROADMAP_LIMITS.themes),
+  milestones: z.array(Milestone).max(ROADMAP_LIMITS.milestones),
+  epics: z.array(Epic).max(ROADMAP_LIMITS.epics),
+  stories: z.array(Story).max(ROADMAP_LIMITS.stories).default([]),
 });
 
 /** The whole roadmap document (export / import, GET|PUT /api/v1/roadmap). */
@@ -175,9 +178,13 @@ export interface RoadmapProblem {
   message: string;
 }
 
-/** Whole-document rules: unique ids, every reference resolves, milestone dates ordered. */
+/** Whole-document rules: within the limits, unique ids, every reference resolves, milestone dates ordered. */
 export function roadmapProblems(doc: z.infer<typeof RoadmapShape>): RoadmapProblem[] {
   const problems: RoadmapProblem[] = [];
+  // checked here too so that a document grown one entity at a time can still be exported and re-imported
+  for (const kind of ['themes', 'milestones', 'epics', 'stories'] as const) {
+    if (doc[kind].length > ROADMAP_LIMITS[kind]) problems.push({ path: [kind], message: `a roadmap holds at most ${ROADMAP_LIMITS[kind]} ${kind}` });
+  }
   const uniq = (kind: 'themes' | 'milestones' | 'epics' | 'stories', ids: string[]) => {
     const seen = new Map<string, number>();
     ids.forEach((id, i) => {

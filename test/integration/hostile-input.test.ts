@@ -383,7 +383,8 @@ describe('hostile input', () => {
   afterAll(async () => {
     // eslint-disable-next-line no-console
     console.log(
-      `hostile input: ${stats.requests} requests, ${stats.events.valid + stats.events.invalid + stats.events.either} events ` +
+      `hostile input: ${stats.events.valid + stats.events.invalid + stats.events.either + stats.metrics + stats.apiWrites + stats.rawBodies} inputs tried in ${stats.requests} requests: ` +
+        `${stats.events.valid + stats.events.invalid + stats.events.either} events ` +
         `(${stats.events.valid} valid, ${stats.events.invalid} invalid, ${stats.events.either} either), ${stats.metrics} metrics, ` +
         `${stats.apiWrites} API writes, ${stats.rawBodies} malformed bodies; crashes ${stats.crashes}, state corruptions ${stats.corruptions} ` +
         `(${stats.redundantFacts} redundant plain user-day facts beside usage facts); ` +
@@ -719,6 +720,15 @@ describe('hostile input', () => {
     for (const path of ['/v1/batch', '/v1/track', '/v1/metrics']) expect((await ingest(path, deepText(100_000, 'array'))).status).toBeGreaterThanOrEqual(400);
     expect((await ingest('/v1/batch', `{"batch":[{"userId":"u","event":"x","messageId":"deep-100k","properties":{"d":${deepText(100_000, 'array')}}}]}`)).json).toMatchObject({ accepted: 0, rejected: [{ index: 0 }] });
     expect((await api('PUT', '/api/v1/roadmap', deepText(300_000, 'object'))).status).toBe(400);
+    // the document limits hold one entity at a time too, so an export can always be re-imported
+    expect((await api('PUT', '/api/v1/roadmap', toJson(fixtureRoadmap(TODAY)))).status).toBe(200);
+    for (let i = 1; i < 50; i++) expect((await api('POST', '/api/v1/themes', toJson({ id: `many-${i}`, name: 'T' }))).status).toBe(201);
+    const fiftyFirst = await api('POST', '/api/v1/themes', toJson({ id: 'many-50', name: 'T' }));
+    expect([fiftyFirst.status, fiftyFirst.json.error.message]).toEqual([400, expect.stringContaining('at most 50 themes')]);
+    const exported = await api('GET', '/api/v1/roadmap');
+    expect(exported.json.themes).toHaveLength(50);
+    expect((await api('PUT', '/api/v1/roadmap', toJson(exported.json))).status).toBe(200);
+    expect((await api('PUT', '/api/v1/roadmap', toJson(fixtureRoadmap(TODAY)))).status).toBe(200);
     // KPI values at the store's smallest magnitude around a ship day: the outcome's statistics hold
     const tinyDoc = fixtureRoadmap(TODAY);
     tinyDoc.epics[0].targets = [{ metric: 'kpi:tiny', op: '>=', value: 1e-130, windowDays: 28 }];
