@@ -1,6 +1,7 @@
 /**
  * Local background work (what EventBridge Scheduler does on AWS): a rollup shortly after data
- * changes (debounced), and the retention purge once an hour.
+ * changes (debounced, and spaced so rollups take at most a tenth of the time under constant
+ * ingest), and the retention purge once an hour.
  */
 import { runRollup } from '../analytics/rollup';
 import { purgeExpired } from '../analytics/jobs';
@@ -13,16 +14,21 @@ export function startBackground(services: Services, opts: { debounceMs?: number 
   let running: Promise<unknown> | undefined;
   let again = false;
   let stopped = false;
+  // a rollup re-reads every fact in its window: under constant ingest, keep it to ≤ 10% of the
+  // time (wait at least 10× the last run's duration before the next)
+  let lastMs = 0;
   const run = async () => {
     timer = undefined;
     if (running) {
       again = true;
       return;
     }
+    const started = Date.now();
     running = runRollup(services)
       .then((r) => r.ran && log.info('rollup', { ...r }))
       .catch((e) => log.error('rollup failed', { message: (e as Error).message }))
       .finally(() => {
+        lastMs = Date.now() - started;
         running = undefined;
         if (again && !stopped) {
           again = false;
@@ -31,7 +37,7 @@ export function startBackground(services: Services, opts: { debounceMs?: number 
       });
   };
   const schedule = () => {
-    if (!timer && !stopped) timer = setTimeout(run, debounce);
+    if (!timer && !stopped) timer = setTimeout(run, Math.max(debounce, 10 * lastMs));
   };
   services.onDirty = schedule;
   schedule();
