@@ -30,7 +30,8 @@ describe('health and OpenAPI', () => {
   it('GET /health answers without credentials', async () => {
     const res = await ctx.call('GET', '/health', { token: null });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'ok', store: 'memory' });
+    expect(res.body).toMatchObject({ status: 'ok', store: ctx.services.config.SEXTANT_STORE });
+    expect(['memory', 'dynamodb']).toContain(res.body.store);
   });
 
   it('an unknown path is a 404 in the error shape', async () => {
