@@ -22,23 +22,39 @@ export interface IngestBench {
   /** capacity units per 1,000 new events */
   wcuPer1000: number;
   rcuPer1000: number;
+  /** mean size of an event as sent, bytes */
+  eventBytes: number;
+  /** peak resident memory of the process during the run, MB */
+  peakRssMB: number;
   /** capacity units per 1,000 re-sent (duplicate) events */
   duplicateWcuPer1000: number;
   duplicateRcuPer1000: number;
 }
 
+/**
+ * A realistic mix (~300 bytes an event, like analytics-node sends): 55% product tracks, 20%
+ * usage of one of several epics, 20% page views, 5% survey responses; users active on several
+ * days, about 7 events per user and day.
+ */
 function makeEvents(n: number, users: number, seed: string) {
   const today = todayUtc();
-  const names = ['App Opened', 'Product Viewed', 'Try-On Started', 'Outfit Shared', 'Checkout Started'];
-  return Array.from({ length: n }, (_, i) => ({
-    type: 'track',
-    messageId: `${seed}-${i}`,
-    userId: `user-${i % users}`,
-    event: names[i % names.length],
-    properties: { sku: `sku-${i % 97}`, price: 49.9 },
-    timestamp: `${addDays(today, -(Math.floor(i / 7) % 7))}T12:00:00.000Z`,
-    context: { library: { name: 'analytics-node', version: '3.1.0' } },
-  }));
+  const usage = ['Try-On Started', 'Style Quiz Completed', 'Outfit Shared', 'Size Advice Shown', 'One-Tap Checkout Used'];
+  const product = ['App Opened', 'Product Viewed', 'Product Added', 'Checkout Started'];
+  const context = { library: { name: '@segment/analytics-node', version: '3.1.0' }, locale: 'en-GB', timezone: 'Europe/London' };
+  return Array.from({ length: n }, (_, i) => {
+    const base = {
+      messageId: `${seed}-${i}`,
+      userId: `user-${i % users}`,
+      timestamp: `${addDays(today, -(Math.floor(i / 7) % 7))}T12:${String(i % 60).padStart(2, '0')}:00.000Z`,
+      context,
+      _metadata: { nodeVersion: '20.20.2', jsRuntime: 'node' },
+    };
+    const k = i % 20;
+    if (k < 4) return { ...base, type: 'page', name: 'Product', properties: { path: `/p/${i % 97}`, title: 'Linen shirt', url: `https://fabrikam.example/p/${i % 97}` } };
+    if (k < 8) return { ...base, type: 'track', event: usage[i % usage.length], properties: { source: 'app', variant: 'b' } };
+    if (k === 8) return { ...base, type: 'track', event: 'Survey Responded', properties: { scale: 'csat', score: 1 + (i % 5), ...(i % 2 ? { epicId: 'virtual-try-on' } : {}) } };
+    return { ...base, type: 'track', event: product[i % product.length], properties: { sku: `sku-${i % 97}`, price: 49.9, currency: 'EUR' } };
+  });
 }
 
 async function parallel<T>(items: T[], workers: number, fn: (item: T) => Promise<void>) {
@@ -78,6 +94,9 @@ export async function benchIngest(opts: { events?: number; batchSize?: number; p
       if (res.status !== 200) throw new Error(`ingest ${res.status}: ${await res.text()}`);
       await res.arrayBuffer();
     };
+    const eventBytes = Math.round(evs.reduce((a, e) => a + Buffer.byteLength(JSON.stringify(e)), 0) / evs.length);
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
     const m0 = { ...store.meter! };
     t = performance.now();
     await parallel(batches, workers, send);
@@ -86,6 +105,7 @@ export async function benchIngest(opts: { events?: number; batchSize?: number; p
     // 3. the same events again: all duplicates
     await parallel(batches, workers, send);
     const m2 = { ...store.meter! };
+    clearInterval(sampler);
     await new Promise<void>((r) => server.close(() => r()));
     const per1000 = (x: number) => Math.round((x / events) * 1000 * 10) / 10;
     return {
@@ -97,6 +117,8 @@ export async function benchIngest(opts: { events?: number; batchSize?: number; p
       ratio: Math.round((ingestPerSec / rawPerSec) * 100) / 100,
       wcuPer1000: per1000(m1.write - m0.write),
       rcuPer1000: per1000(m1.read - m0.read),
+      eventBytes,
+      peakRssMB: Math.round(peakRss / 1024 / 1024),
       duplicateWcuPer1000: per1000(m2.write - m1.write),
       duplicateRcuPer1000: per1000(m2.read - m1.read),
     };

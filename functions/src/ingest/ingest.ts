@@ -160,13 +160,13 @@ export async function ingest(services: Services, req: IngestRequest): Promise<In
     missing = await events.missingFacts(events.factItems(facts.users, facts.surveys));
   }
   if (missing.size) await events.putFacts(missing.values());
-  // after the facts, so a rollup never consumes the mark before they are readable; a request
-  // with already-stored events may be the retry of one that crashed before this line
-  if (missing.size || stored.size) await services.markDirty();
   const duplicates = accepted.length - fresh.length;
   const result: IngestResult = { success: true, accepted: fresh.length, duplicates, rejected };
   const today = utcDate(receivedAt);
   await Promise.all([
+    // after the facts, so a rollup never consumes the mark before they are readable; a request
+    // with already-stored events may be the retry of one that crashed before this line
+    missing.size || stored.size ? services.markDirty() : undefined,
     events.countIngest(today, { received: req.events.length, accepted: result.accepted, duplicates: result.duplicates, rejected: rejected.length }),
     rejected.length ? events.logRejections(today, receivedAt, req.endpoint, rejected) : undefined,
   ]);
