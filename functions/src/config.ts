@@ -15,6 +15,7 @@ export const ConfigSchema = z.object({
   SEXTANT_ADMIN_TOKEN: z.string().min(16, 'SEXTANT_ADMIN_TOKEN must be at least 16 characters').optional(),
   SEXTANT_PSEUDONYM_KEY: z.string().min(32, 'SEXTANT_PSEUDONYM_KEY must be at least 32 characters').optional(),
   SEXTANT_DEMO: bool.default(true),
+  SEXTANT_DEMO_USERS: z.coerce.number().int().min(10).max(100_000).default(2000),
   SEXTANT_MAX_EVENT_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
   SEXTANT_MAX_FUTURE_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(24 * 60),
   SEXTANT_RAW_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(400),

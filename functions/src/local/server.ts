@@ -28,7 +28,7 @@ const WEB_DIST = resolve(import.meta.dirname, '../../../web/dist');
 
 export async function startServer(config: Config, opts: { quiet?: boolean } = {}): Promise<RunningServer> {
   const services = await bootstrap(config);
-  services.simulateDemo = (world, today) => simulateDemo(services, world, today);
+  services.simulateDemo = (world, today) => simulateDemo(services, world, today, config.SEXTANT_DEMO_USERS);
   services.startBackground = () => startBackground(services);
   const local = await prepareLocal(services, { quiet: opts.quiet });
   const app = createApp(services, { docs: openApiDocs() });
