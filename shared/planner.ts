@@ -729,12 +729,6 @@ export function branchAndBound(
   return { assign: best.assign, total: best.total, earliness: best.earliness, optimal, ordered, nodes };
 }
 
-function sum(xs: number[]): number {
-  let s = 0;
-  for (const x of xs) s += x;
-  return s;
-}
-
 // ---------------------------------------------------------------------------
 // Accept
 // ---------------------------------------------------------------------------

@@ -25,7 +25,6 @@ log.setLevel('silent');
 
 const BATCHES = 30;
 const PER_BATCH = 200;
-const KILL_AFTER_ACKS = 12;
 const ADMIN = randomBytes(20).toString('hex'); // a known 40-character bootstrap admin token
 const TODAY = new Date().toISOString().slice(0, 10);
 

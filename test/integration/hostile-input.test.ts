@@ -18,7 +18,6 @@
  * or `either` (e.g. 5,000–12,000 levels of nesting: the server may accept or reject, and the
  * model follows its answer). FC_SEED reproduces a run.
  */
-import { createHash } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

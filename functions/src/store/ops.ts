@@ -37,7 +37,7 @@ export async function queryAll(
   }
   let ProjectionExpression: string | undefined;
   if (opts.projection) {
-    ProjectionExpression = opts.projection.map((p, i) => `#p${i}`).join(', ');
+    ProjectionExpression = opts.projection.map((_, i) => `#p${i}`).join(', ');
     opts.projection.forEach((p, i) => (names[`#p${i}`] = p));
   }
   const items: Item[] = [];
