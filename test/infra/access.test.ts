@@ -49,7 +49,7 @@ const SAMPLES: Record<string, string> = {
   meta: K.meta('DEMO').PK,
 };
 /** Entries of K that are not partition builders. */
-const NOT_PARTITIONS = ['rawEventPrefix', 'epicRollupPrefix', 'monthRollupPrefix', 'parseUserFact'];
+const NOT_PARTITIONS = ['rawEventPrefix', 'rejectionPrefix', 'epicRollupPrefix', 'monthRollupPrefix', 'parseUserFact', 'isSurveyFact'];
 
 const glob = (p: string) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
 const groupOf = (pk: string) => Object.entries(PARTITIONS).filter(([, patterns]) => patterns.some((p) => glob(p).test(pk))).map(([g]) => g);

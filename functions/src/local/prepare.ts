@@ -1,10 +1,8 @@
 /** Local-only start-up: the dashboard sign-in token, the first-run admin token and the demo. */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { todayUtc } from '../../../shared/primitives';
 import { fabrikamWorld } from '../demo/fabrikam';
 import { log } from '../log';
 import type { Services } from '../services';
-import { K } from '../store/keys';
 
 const SIGN_IN_ID = 'local-sign-in';
 
@@ -28,12 +26,10 @@ export async function prepareLocal(services: Services, opts: { quiet?: boolean }
 
 /** Seed Fabrikam once: a restart neither re-seeds nor duplicates anything. */
 export async function seedDemo(services: Services, say: (s: string) => void = () => undefined) {
-  const { store } = services;
-  const marker = await store.doc.send(new GetCommand({ TableName: store.table, Key: K.meta('DEMO'), ConsistentRead: true }));
-  if (marker.Item) return false;
+  if (await services.events.getMeta('DEMO')) return false;
   if ((await services.roadmaps.version()) !== 0) {
     // someone already has a roadmap here; never overwrite it with the demo
-    await store.doc.send(new PutCommand({ TableName: store.table, Item: { ...K.meta('DEMO'), skipped: true } }));
+    await services.events.putMeta('DEMO', { skipped: true });
     return false;
   }
   const today = todayUtc(services.now());
@@ -42,7 +38,7 @@ export async function seedDemo(services: Services, say: (s: string) => void = ()
   const started = Date.now();
   await services.roadmaps.replace(world.roadmap);
   if (services.simulateDemo) await services.simulateDemo(world, today);
-  await store.doc.send(new PutCommand({ TableName: store.table, Item: { ...K.meta('DEMO'), seededAt: new Date().toISOString(), today } }));
+  await services.events.putMeta('DEMO', { seededAt: new Date().toISOString(), today });
   log.info('demo seeded', { ms: Date.now() - started });
   return true;
 }

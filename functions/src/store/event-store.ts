@@ -6,10 +6,10 @@
  * - satisfaction response: Put under `SRV#<month>/<date>#<messageId>`;
  * - KPI value: Put under `KPI#<name>/<date>` (name + date is the idempotency key).
  */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Store } from './client';
 import { K, USER_FACT_SHARDS } from './keys';
-import { batchGet, batchWrite, queryAll } from './ops';
+import { batchGet, batchWrite, queryAll, scanPrefix } from './ops';
 import { shardOf } from '../ingest/pseudonymize';
 
 /** A raw event as stored (compact attribute names; no raw user id, no free-form properties). */
@@ -152,8 +152,41 @@ export class EventStore {
     return queryAll(this.store, K.rejectionPartition(date));
   }
 
+  async getMeta(name: string): Promise<Record<string, unknown> | undefined> {
+    const out = await this.store.doc.send(new GetCommand({ TableName: this.store.table, Key: K.meta(name), ConsistentRead: true }));
+    return out.Item;
+  }
+
   async putMeta(name: string, value: Record<string, unknown>) {
     await this.store.doc.send(new PutCommand({ TableName: this.store.table, Item: { ...K.meta(name), ...value } }));
+  }
+
+  /** Every stored raw event, a page at a time (rebuild only: a full table scan). */
+  async *scanRaw(): AsyncGenerator<RawEvent[]> {
+    for await (const page of scanPrefix(this.store, K.rawEventPrefix)) yield page as unknown as RawEvent[];
+  }
+
+  /** Delete raw events and rejection logs whose `expiresAt` has passed (a scan; DynamoDB TTL does this on AWS). */
+  async purgeExpired(nowSeconds: number): Promise<number> {
+    let deleted = 0;
+    for (const prefix of [K.rawEventPrefix, K.rejectionPrefix]) {
+      for await (const items of scanPrefix(this.store, prefix, { expr: 'expiresAt < :now', values: { ':now': nowSeconds } })) {
+        await batchWrite(this.store, [], items.map((i) => ({ PK: i.PK as string, SK: i.SK as string })));
+        deleted += items.length;
+      }
+    }
+    return deleted;
+  }
+
+  /** Keys of every stored fact (activity, usage, survey) of a month, keyed by `PK|SK`. */
+  async storedFactKeys(month: string): Promise<Map<string, { PK: string; SK: string }>> {
+    const partitions = [...Array.from({ length: USER_FACT_SHARDS }, (_, shard) => K.userFactsPartition(month, shard)), K.surveyPartition(month)];
+    const pages = await Promise.all(partitions.map((pk) => queryAll(this.store, pk, { projection: ['PK', 'SK'] })));
+    return new Map(pages.flat().map((i) => [`${i.PK}|${i.SK}`, { PK: i.PK as string, SK: i.SK as string }]));
+  }
+
+  async deleteFacts(keys: { PK: string; SK: string }[]): Promise<void> {
+    await batchWrite(this.store, [], keys);
   }
 }
 

@@ -49,6 +49,7 @@ export const K = {
 
   // satisfaction responses, one item per messageId, grouped per month
   surveyPartition: (month: string) => `SRV#${month}`,
+  isSurveyFact: (pk: string) => pk.startsWith('SRV#'),
   survey: (month: string, date: string, messageId: string) => ({ PK: `SRV#${month}`, SK: `${date}#${messageId}` }),
 
   // daily KPI values
@@ -70,6 +71,7 @@ export const K = {
   ingestPartition: () => 'INGEST',
   rejection: (date: string, at: string, n: string) => ({ PK: `REJECT#${date}`, SK: `${at}#${n}` }),
   rejectionPartition: (date: string) => `REJECT#${date}`,
+  rejectionPrefix: 'REJECT#',
 
   // installation secrets and metadata
   meta: (name: string) => ({ PK: 'META', SK: name }),

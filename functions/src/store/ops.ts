@@ -1,5 +1,5 @@
 /** Paging and batching helpers over the document client (retry unprocessed items with backoff + jitter). */
-import { BatchGetCommand, BatchWriteCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, QueryCommand, ScanCommand, type QueryCommandInput, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Store } from './client';
 
 type Item = Record<string, any>;
@@ -115,4 +115,20 @@ export async function batchGet(store: Store, keys: { PK: string; SK: string }[],
 export function strip<T>(item: Item): T {
   const { PK: _pk, SK: _sk, ...rest } = item;
   return rest as T;
+}
+
+/** Scan items whose PK starts with a prefix, a page at a time (maintenance only; never on a request path). */
+export async function* scanPrefix(store: Store, prefix: string, extraFilter?: { expr: string; values: Record<string, unknown> }): AsyncGenerator<Item[]> {
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const input: ScanCommandInput = {
+      TableName: store.table,
+      FilterExpression: `begins_with(PK, :p)${extraFilter ? ` AND ${extraFilter.expr}` : ''}`,
+      ExpressionAttributeValues: { ':p': prefix, ...(extraFilter?.values ?? {}) },
+      ExclusiveStartKey,
+    };
+    const out = await store.doc.send(new ScanCommand(input));
+    yield out.Items ?? [];
+    ExclusiveStartKey = out.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
 }
