@@ -1,6 +1,6 @@
 /**
  * A modal dialog on the native `<dialog>` (focus trapped, Esc closes, focus returns to the
- * opener), and a confirmation built on it.
+ * opener), and a confirmation and a form dialog built on it.
  */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
@@ -59,6 +59,63 @@ export function Dialog({ open, title, onClose, children, footer, size = 'medium'
         </div>
       )}
     </dialog>
+  );
+}
+
+/**
+ * A dialog around one form (rendered by the caller with `id={formId}`): Cancel and a submit
+ * button in the footer and, with `onDelete`, a Delete button on the left.
+ */
+export function FormDialog({
+  title,
+  onClose,
+  size = 'small',
+  formId,
+  submitLabel,
+  pendingLabel = 'Saving…',
+  pending,
+  disabled,
+  onDelete,
+  deleteLabel = 'Delete',
+  children,
+}: {
+  title: string;
+  onClose(): void;
+  size?: DialogProps['size'];
+  formId: string;
+  submitLabel: string;
+  pendingLabel?: string;
+  pending: boolean;
+  /** submit unavailable (besides while pending), e.g. a required field is empty */
+  disabled?: boolean;
+  onDelete?(): void;
+  deleteLabel?: string;
+  children: ReactNode;
+}) {
+  return (
+    <Dialog
+      open
+      title={title}
+      onClose={onClose}
+      size={size}
+      footer={
+        <>
+          {onDelete && (
+            <button type="button" className="button button--danger-ghost" style={{ marginRight: 'auto' }} onClick={onDelete}>
+              {deleteLabel}
+            </button>
+          )}
+          <button type="button" className="button button--secondary" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" form={formId} className="button button--primary" disabled={pending || disabled}>
+            {pending ? pendingLabel : submitLabel}
+          </button>
+        </>
+      }
+    >
+      {children}
+    </Dialog>
   );
 }
 

@@ -6,15 +6,15 @@ import { useId, useState, type FormEvent } from 'react';
 import type { Epic, Roadmap } from '../../../../../shared/roadmap';
 import { Link } from '../../../app/router';
 import { StatusBadge } from '../../../components/Badge';
-import { ConfirmDialog, Dialog } from '../../../components/Dialog';
+import { Dialog, FormDialog } from '../../../components/Dialog';
 import { FormError } from '../../../components/States';
 import { describeTarget, METRIC_KINDS, STATUSES, STATUS_LIST, type MetricKind } from '../../../lib/domain';
 import { formatDate, formatInt, formatNumber, formatPercent } from '../../../lib/format';
 import { useMutation } from '../../../lib/query';
 import { createEntity } from '../api/create-entity';
-import { deleteEntity } from '../api/delete-entity';
 import { updateEntity } from '../api/update-entity';
 import { emptyEpicForm, emptyTarget, epicToForm, formToEpicInput, formToEpicPatch, slugify, type EpicForm, type FormProblem } from '../lib/epic-form';
+import { DeleteEntityDialog } from './DeleteEntityDialog';
 import { StoriesEditor } from './StoriesEditor';
 
 const METRIC_NAMES: Record<MetricKind, string> = {
@@ -145,7 +145,6 @@ export function EpicDialog({
     if (p.length) throw Object.assign(new Error('Fix these first:'), { problems: p });
     return updateEntity('epics', epic.id, patch);
   });
-  const remove = useMutation(() => deleteEntity('epics', epic!.id));
 
   if (!canEdit && epic) {
     return (
@@ -171,31 +170,21 @@ export function EpicDialog({
       if (p) setProblems(p);
     }
   };
+  const stories = epic ? roadmap.stories.filter((s) => s.epicId === epic.id) : [];
   const statusChoices = STATUS_LIST.filter((s) => s !== 'shipped' || form.status === 'shipped' || epic?.status === 'shipped');
   const problemFor = (field: string) => problems.find((p) => p.field === field)?.message;
 
   return (
     <>
-      <Dialog
-        open
+      <FormDialog
         title={creating ? 'New epic' : `Edit “${epic.title}”`}
         onClose={onClose}
         size="large"
-        footer={
-          <>
-            {!creating && (
-              <button type="button" className="button button--danger-ghost" style={{ marginRight: 'auto' }} onClick={() => setConfirmDelete(true)}>
-                Delete epic
-              </button>
-            )}
-            <button type="button" className="button button--secondary" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" form={formId} className="button button--primary" disabled={save.pending}>
-              {save.pending ? 'Saving…' : creating ? 'Create epic' : 'Save changes'}
-            </button>
-          </>
-        }
+        formId={formId}
+        submitLabel={creating ? 'Create epic' : 'Save changes'}
+        pending={save.pending}
+        onDelete={creating ? undefined : () => setConfirmDelete(true)}
+        deleteLabel="Delete epic"
       >
         <form id={formId} onSubmit={submit} noValidate>
           {problems.length > 0 && (
@@ -389,28 +378,20 @@ export function EpicDialog({
             </div>
           </fieldset>
         </form>
-        {!creating && <StoriesEditor epicId={epic.id} stories={roadmap.stories.filter((s) => s.epicId === epic.id)} />}
-      </Dialog>
+        {!creating && <StoriesEditor epicId={epic.id} stories={stories} />}
+      </FormDialog>
       {!creating && (
-        <ConfirmDialog
+        <DeleteEntityDialog
+          collection="epics"
+          id={epic.id}
           open={confirmDelete}
           title={`Delete “${epic.title}”?`}
           confirmLabel="Delete epic"
-          pending={remove.pending}
           onClose={() => setConfirmDelete(false)}
-          onConfirm={async () => {
-            try {
-              await remove.mutate(undefined);
-              setConfirmDelete(false);
-              onClose();
-            } catch {
-              // shown below
-            }
-          }}
+          onDeleted={onClose}
         >
-          <p>The epic and its {roadmap.stories.filter((s) => s.epicId === epic.id).length} stories are removed from the roadmap. Events already received are kept.</p>
-          <FormError error={remove.error} />
-        </ConfirmDialog>
+          <p>The epic and its {stories.length} stories are removed from the roadmap. Events already received are kept.</p>
+        </DeleteEntityDialog>
       )}
     </>
   );

@@ -1,13 +1,13 @@
 /** Create, edit or delete a milestone (a time box, usually a month). */
 import { useId, useState, type FormEvent } from 'react';
 import type { Milestone } from '../../../../../shared/roadmap';
-import { ConfirmDialog, Dialog } from '../../../components/Dialog';
+import { FormDialog } from '../../../components/Dialog';
 import { FormError } from '../../../components/States';
 import { addDaysIso, formatMonth, monthStartIso, todayIso } from '../../../lib/format';
 import { useMutation } from '../../../lib/query';
 import { createEntity } from '../api/create-entity';
-import { deleteEntity } from '../api/delete-entity';
 import { updateEntity } from '../api/update-entity';
+import { DeleteEntityDialog } from './DeleteEntityDialog';
 
 /** The month after the last milestone (or this month), as a ready-made new milestone. */
 export function nextMilestone(existing: Milestone[], today = todayIso()): Milestone {
@@ -26,7 +26,6 @@ export function MilestoneDialog({ milestone, existing, onClose }: { milestone?: 
   const save = useMutation(() =>
     milestone ? updateEntity('milestones', milestone.id, { name: draft.name, start: draft.start, end: draft.end }) : createEntity('milestones', draft),
   );
-  const remove = useMutation(() => deleteEntity('milestones', milestone!.id));
   const set = (k: keyof Milestone, v: string) => setDraft((d) => ({ ...d, [k]: v }));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -39,26 +38,13 @@ export function MilestoneDialog({ milestone, existing, onClose }: { milestone?: 
   };
   return (
     <>
-      <Dialog
-        open
+      <FormDialog
         title={milestone ? `Edit milestone “${milestone.name}”` : 'New milestone'}
         onClose={onClose}
-        size="small"
-        footer={
-          <>
-            {milestone && (
-              <button type="button" className="button button--danger-ghost" style={{ marginRight: 'auto' }} onClick={() => setConfirm(true)}>
-                Delete
-              </button>
-            )}
-            <button type="button" className="button button--secondary" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" form={formId} className="button button--primary" disabled={save.pending}>
-              {save.pending ? 'Saving…' : milestone ? 'Save' : 'Create milestone'}
-            </button>
-          </>
-        }
+        formId={formId}
+        submitLabel={milestone ? 'Save' : 'Create milestone'}
+        pending={save.pending}
+        onDelete={milestone ? () => setConfirm(true) : undefined}
       >
         <form id={formId} onSubmit={submit}>
           <FormError error={save.error} />
@@ -83,27 +69,19 @@ export function MilestoneDialog({ milestone, existing, onClose }: { milestone?: 
             </div>
           </div>
         </form>
-      </Dialog>
+      </FormDialog>
       {milestone && (
-        <ConfirmDialog
+        <DeleteEntityDialog
+          collection="milestones"
+          id={milestone.id}
           open={confirm}
           title={`Delete milestone “${milestone.name}”?`}
           confirmLabel="Delete milestone"
-          pending={remove.pending}
           onClose={() => setConfirm(false)}
-          onConfirm={async () => {
-            try {
-              await remove.mutate(undefined);
-              setConfirm(false);
-              onClose();
-            } catch {
-              // shown below
-            }
-          }}
+          onDeleted={onClose}
         >
           <p>A milestone can only be deleted once no epic is scheduled in it.</p>
-          <FormError error={remove.error} />
-        </ConfirmDialog>
+        </DeleteEntityDialog>
       )}
     </>
   );

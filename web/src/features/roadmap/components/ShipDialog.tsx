@@ -1,9 +1,9 @@
 /** Ship an epic on a day: its outcome window (28 days by default) starts then. */
 import { useId, useState, type FormEvent } from 'react';
 import type { Epic } from '../../../../../shared/roadmap';
-import { Dialog } from '../../../components/Dialog';
+import { FormDialog } from '../../../components/Dialog';
 import { FormError } from '../../../components/States';
-import { formatDate, todayIso } from '../../../lib/format';
+import { addDaysIso, formatDate, todayIso } from '../../../lib/format';
 import { useMutation } from '../../../lib/query';
 import { shipEpic } from '../api/ship-epic';
 
@@ -25,32 +25,17 @@ export function ShipDialog({ epic, onClose, onShipped }: { epic: Epic; onClose()
   };
   const windowDays = epic.targets[0]?.windowDays ?? 28;
   return (
-    <Dialog
-      open
-      title={`Ship “${epic.title}”`}
-      onClose={onClose}
-      size="small"
-      footer={
-        <>
-          <button type="button" className="button button--secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form={formId} className="button button--primary" disabled={ship.pending || !date}>
-            {ship.pending ? 'Shipping…' : 'Mark as shipped'}
-          </button>
-        </>
-      }
-    >
+    <FormDialog title={`Ship “${epic.title}”`} onClose={onClose} formId={formId} submitLabel="Mark as shipped" pendingLabel="Shipping…" pending={ship.pending} disabled={!date}>
       <form id={formId} onSubmit={submit}>
         <FormError error={ship.error} />
         <div className="field">
           <label htmlFor={dateId}>Shipped on</label>
           <input id={dateId} type="date" value={date} max={today} onChange={(e) => setDate(e.target.value)} required />
           <p className="field__hint">
-            Sextant measures adoption and satisfaction from this day; the {windowDays}-day window closes on {date ? formatDate(new Date(Date.parse(`${date}T00:00:00Z`) + (windowDays - 1) * 86_400_000).toISOString()) : '—'}.
+            Sextant measures adoption and satisfaction from this day; the {windowDays}-day window closes on {date ? formatDate(addDaysIso(date, windowDays - 1)) : '—'}.
           </p>
         </div>
       </form>
-    </Dialog>
+    </FormDialog>
   );
 }

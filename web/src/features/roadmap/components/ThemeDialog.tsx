@@ -1,13 +1,13 @@
 /** Create, edit or delete a theme (a swimlane). */
 import { useId, useState, type FormEvent } from 'react';
 import type { Theme } from '../../../../../shared/roadmap';
-import { ConfirmDialog, Dialog } from '../../../components/Dialog';
+import { FormDialog } from '../../../components/Dialog';
 import { FormError } from '../../../components/States';
 import { useMutation } from '../../../lib/query';
 import { createEntity } from '../api/create-entity';
-import { deleteEntity } from '../api/delete-entity';
 import { updateEntity } from '../api/update-entity';
 import { slugify } from '../lib/epic-form';
+import { DeleteEntityDialog } from './DeleteEntityDialog';
 
 export function ThemeDialog({ theme, onClose }: { theme?: Theme; onClose(): void }) {
   const [name, setName] = useState(theme?.name ?? '');
@@ -21,7 +21,6 @@ export function ThemeDialog({ theme, onClose }: { theme?: Theme; onClose(): void
       ? updateEntity('themes', theme.id, { name: name.trim(), description: description.trim() })
       : createEntity('themes', { id: slugify(name), name: name.trim(), ...(description.trim() ? { description: description.trim() } : {}) }),
   );
-  const remove = useMutation(() => deleteEntity('themes', theme!.id));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     try {
@@ -33,26 +32,14 @@ export function ThemeDialog({ theme, onClose }: { theme?: Theme; onClose(): void
   };
   return (
     <>
-      <Dialog
-        open
+      <FormDialog
         title={theme ? `Edit theme “${theme.name}”` : 'New theme'}
         onClose={onClose}
-        size="small"
-        footer={
-          <>
-            {theme && (
-              <button type="button" className="button button--danger-ghost" style={{ marginRight: 'auto' }} onClick={() => setConfirm(true)}>
-                Delete
-              </button>
-            )}
-            <button type="button" className="button button--secondary" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" form={formId} className="button button--primary" disabled={save.pending || !name.trim()}>
-              {save.pending ? 'Saving…' : theme ? 'Save' : 'Create theme'}
-            </button>
-          </>
-        }
+        formId={formId}
+        submitLabel={theme ? 'Save' : 'Create theme'}
+        pending={save.pending}
+        disabled={!name.trim()}
+        onDelete={theme ? () => setConfirm(true) : undefined}
       >
         <form id={formId} onSubmit={submit}>
           <FormError error={save.error} />
@@ -66,27 +53,19 @@ export function ThemeDialog({ theme, onClose }: { theme?: Theme; onClose(): void
             <textarea id={descId} value={description} onChange={(e) => setDescription(e.target.value)} rows={3} />
           </div>
         </form>
-      </Dialog>
+      </FormDialog>
       {theme && (
-        <ConfirmDialog
+        <DeleteEntityDialog
+          collection="themes"
+          id={theme.id}
           open={confirm}
           title={`Delete theme “${theme.name}”?`}
           confirmLabel="Delete theme"
-          pending={remove.pending}
           onClose={() => setConfirm(false)}
-          onConfirm={async () => {
-            try {
-              await remove.mutate(undefined);
-              setConfirm(false);
-              onClose();
-            } catch {
-              // shown below
-            }
-          }}
+          onDeleted={onClose}
         >
           <p>A theme can only be deleted once it has no epics.</p>
-          <FormError error={remove.error} />
-        </ConfirmDialog>
+        </DeleteEntityDialog>
       )}
     </>
   );
