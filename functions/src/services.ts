@@ -23,6 +23,8 @@ export interface Services {
   now: () => number;
   /** rollups are stale (events arrived, or signals / ship dates changed): persist and notify */
   markDirty: () => Promise<void>;
+  /** AWS: hand a background job to the worker's queue (absent locally: jobs run inline) */
+  enqueue?: (job: { job: 'rollup' } | { job: 'rebuild'; fix?: boolean } | { job: 'purge' }) => Promise<void>;
   /** local server: called after markDirty to schedule a rollup soon */
   onDirty?: () => void;
   /** local server: start background work (rollups, retention); returns a stop function */

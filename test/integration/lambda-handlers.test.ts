@@ -123,3 +123,23 @@ describe('bundled Lambda handlers', () => {
     expect(epic.adoptionRate).toBeCloseTo(0.5, 10);
   });
 });
+
+describe('rollups on demand where the API may not write them', () => {
+  it('hands the job to the worker queue and answers 202; the worker accepts that very message', async () => {
+    const { createTestContext } = await import('../helpers/context');
+    const ctx = await createTestContext();
+    try {
+      const sent: unknown[] = [];
+      // SQS is not reachable here: record what the API hands to the queue
+      ctx.services.enqueue = async (job) => void sent.push(job);
+      const res = await ctx.call('POST', '/api/v1/rollups', { token: ctx.tokens.editor });
+      expect(res.status).toBe(202);
+      expect(res.body).toEqual({ queued: true });
+      expect(sent).toEqual([{ job: 'rollup' }]);
+      const { runQueuedJob } = await import('../../functions/src/analytics/jobs');
+      expect(await runQueuedJob(ctx.services, sent[0])).toMatchObject({ ran: true });
+    } finally {
+      await ctx.close();
+    }
+  });
+});

@@ -1,3 +1,4 @@
 import { openApiDocs } from '../openapi';
 import { httpHandler } from './handler';
-export const handler = httpHandler(['api', 'health'], openApiDocs());
+import { workerQueue } from './queue';
+export const handler = httpHandler(['api', 'health'], { docs: openApiDocs(), enqueue: workerQueue() });

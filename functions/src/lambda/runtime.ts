@@ -13,15 +13,16 @@ const LambdaSecret = z.object({ pseudonymKey: z.string().min(32), adminToken: z.
 
 let cached: Promise<Services> | undefined;
 
-export function lambdaServices(): Promise<Services> {
-  cached ??= build().catch((e) => {
+/** Services of this container; `extra` (e.g. a queue) is taken from the first call. */
+export function lambdaServices(extra: Partial<Services> = {}): Promise<Services> {
+  cached ??= build(extra).catch((e) => {
     cached = undefined;
     throw e;
   });
   return cached;
 }
 
-async function build(): Promise<Services> {
+async function build(extra: Partial<Services>): Promise<Services> {
   const config = loadConfig({ ...process.env, SEXTANT_STORE: 'dynamodb', SEXTANT_DEMO: '0' });
   const secretArn = process.env.SEXTANT_SECRET_ARN;
   let secret: z.infer<typeof LambdaSecret> | undefined;
@@ -36,7 +37,7 @@ async function build(): Promise<Services> {
     throw new Error('SEXTANT_SECRET_ARN is not set');
   }
   const store = await openStore({ kind: 'dynamodb', table: config.SEXTANT_TABLE, endpoint: config.DYNAMODB_ENDPOINT });
-  const services = createServices(config, store, Buffer.from(secret.pseudonymKey, 'utf8'));
+  const services = createServices(config, store, Buffer.from(secret.pseudonymKey, 'utf8'), extra);
   if (secret.adminToken && process.env.SEXTANT_ENSURE_ADMIN === '1') await services.keys.ensureBootstrapAdmin(secret.adminToken);
   return services;
 }

@@ -88,7 +88,24 @@ export function outcomeRoutes(r: Router) {
 
   endpoint(
     r,
-    { method: 'post', path: '/rollups', summary: 'Recompute rollups now (they also run in the background)', tags: ['Outcomes'], auth: 'editor', responses: { 200: { description: 'What was recomputed', schema: z.object({ ran: z.boolean(), users: z.number(), facts: z.number(), epics: z.number(), months: z.number(), ms: z.number() }) } } },
-    async (c) => c.json(await runRollup(c.get('services'), { force: true })),
+    {
+      method: 'post',
+      path: '/rollups',
+      summary: 'Recompute rollups now (they also run in the background); on AWS the worker does it (202)',
+      tags: ['Outcomes'],
+      auth: 'editor',
+      responses: {
+        200: { description: 'What was recomputed', schema: z.object({ ran: z.boolean(), users: z.number(), facts: z.number(), epics: z.number(), months: z.number(), ms: z.number() }) },
+        202: { description: 'Queued for the worker', schema: z.object({ queued: z.literal(true) }) },
+      },
+    },
+    async (c) => {
+      const s = c.get('services');
+      if (s.enqueue) {
+        await s.enqueue({ job: 'rollup' });
+        return c.json({ queued: true as const }, 202);
+      }
+      return c.json(await runRollup(s, { force: true }));
+    },
   );
 }
