@@ -1,6 +1,7 @@
 /** The app shell: brand, primary navigation, who is signed in, and the page. */
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Badge } from '../components/Badge';
+import { BrandMark } from '../components/BrandMark';
 import { SCOPES } from '../lib/domain';
 import { Link, useLocation } from './router';
 import { NAV, PRELOAD, type NavId } from './routes';
@@ -35,11 +36,7 @@ export function Shell({ active, children }: { active: NavId | null; children: Re
       <header className="topbar">
         <div className="topbar__inner">
           <Link to="/impact" className="brand" aria-label="Sextant home">
-            <svg width="26" height="26" viewBox="0 0 32 32" aria-hidden="true">
-              <rect width="32" height="32" rx="7" fill="currentColor" />
-              <path d="M7 24 L16 7 L25 24" fill="none" stroke="#fff" strokeWidth="2.6" strokeLinejoin="round" />
-              <path d="M10 19 A9 9 0 0 1 22 19" fill="none" stroke="#7dd3fc" strokeWidth="2.2" />
-            </svg>
+            <BrandMark size={26} fill="currentColor" />
             <span className="brand__name">Sextant</span>
           </Link>
           <nav className="nav" aria-label="Main">

@@ -1,6 +1,5 @@
 /** The route table: every page is its own lazy chunk (recharts never enters the initial bundle). */
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
-import type { Role } from '../../../shared/keys';
 
 export type NavId = 'impact' | 'roadmap' | 'iterations' | 'planner' | 'settings';
 
@@ -9,15 +8,23 @@ export interface RouteDef {
   nav: NavId;
   title: string | ((params: Record<string, string>) => string);
   page: LazyExoticComponent<ComponentType<{ params: Record<string, string> }>>;
-  role?: Role;
 }
 
-const ImpactPage = lazy(() => import('../features/impact/components/ImpactPage'));
-const RoadmapPage = lazy(() => import('../features/roadmap/components/RoadmapPage'));
+/** Preload a page's chunk (on hover or focus of its nav link); its route loads the same chunk. */
+export const PRELOAD = {
+  impact: () => import('../features/impact/components/ImpactPage'),
+  roadmap: () => import('../features/roadmap/components/RoadmapPage'),
+  iterations: () => import('../features/iterations/components/IterationsPage'),
+  planner: () => import('../features/planner/components/PlannerPage'),
+  settings: () => import('../features/settings/components/SettingsPage'),
+} satisfies Record<NavId, () => Promise<unknown>>;
+
+const ImpactPage = lazy(PRELOAD.impact);
+const RoadmapPage = lazy(PRELOAD.roadmap);
 const EpicOutcomePage = lazy(() => import('../features/outcome/components/EpicOutcomePage'));
-const IterationsPage = lazy(() => import('../features/iterations/components/IterationsPage'));
-const PlannerPage = lazy(() => import('../features/planner/components/PlannerPage'));
-const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage'));
+const IterationsPage = lazy(PRELOAD.iterations);
+const PlannerPage = lazy(PRELOAD.planner);
+const SettingsPage = lazy(PRELOAD.settings);
 
 export const ROUTES: RouteDef[] = [
   { pattern: '/impact', nav: 'impact', title: 'Impact', page: ImpactPage },
@@ -36,12 +43,3 @@ export const NAV: { id: NavId; label: string; to: string; icon: string }[] = [
   { id: 'planner', label: 'Planner', to: '/planner', icon: '⚖' },
   { id: 'settings', label: 'Settings', to: '/settings', icon: '⚙' },
 ];
-
-/** Preload a page's chunk (on hover or focus of its nav link). */
-export const PRELOAD: Record<NavId, () => Promise<unknown>> = {
-  impact: () => import('../features/impact/components/ImpactPage'),
-  roadmap: () => import('../features/roadmap/components/RoadmapPage'),
-  iterations: () => import('../features/iterations/components/IterationsPage'),
-  planner: () => import('../features/planner/components/PlannerPage'),
-  settings: () => import('../features/settings/components/SettingsPage'),
-};

@@ -4,8 +4,7 @@
  * whose scope decides which controls the UI shows.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { KeyRecord } from '../../../shared/keys';
-import type { Role } from '../../../shared/keys';
+import type { KeyRecord, Role } from '../../../shared/keys';
 import { getMe } from '../api/get-me';
 import { ApiError, onUnauthorized, setToken } from '../lib/api-client';
 import { canAct } from '../lib/domain';
@@ -115,10 +114,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => onUnauthorized(() => signOut('Your session ended: the key was revoked or is no longer valid. Sign in again.')), [signOut]);
 
-  const signIn = useCallback(async (token: string, remember: boolean) => {
-    const me = await getMe(token.trim());
-    storeToken(token.trim(), remember);
-    setToken(token.trim());
+  const signIn = useCallback(async (pasted: string, remember: boolean) => {
+    const token = pasted.trim();
+    const me = await getMe(token);
+    storeToken(token, remember);
+    setToken(token);
     clearQueries();
     setState({ status: 'signed_in', me });
   }, []);

@@ -2,7 +2,7 @@
  * A one-line forest plot: the point estimate, its 95% CI as a whisker, the zero line and
  * the target as ticks. Decorative (aria-hidden): the figures are always printed beside it.
  */
-import type { Interval } from '../lib/format';
+import { ciVerdict, type Interval } from '../lib/format';
 
 export interface CiRangeConfig {
   /** the value range the plot spans; widened to include every mark */
@@ -44,14 +44,15 @@ export function CiRange({ point, ci, config }: { point: number | null; ci: Inter
   const height = 22;
   const mid = height / 2;
   const { x } = ciGeometry(point, ci, config);
+  const side = ciVerdict(ci, config.reference ?? 0);
   const tone =
     config.target !== undefined && config.target !== null
       ? (config.targetOp === '<=' ? point <= config.target : point >= config.target)
         ? 'good'
         : 'bad'
-      : ci && ci[0] > (config.reference ?? 0)
+      : side === 'above'
         ? 'good'
-        : ci && ci[1] < (config.reference ?? 0)
+        : side === 'below'
           ? 'bad'
           : 'neutral';
   return (

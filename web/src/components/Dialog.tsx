@@ -62,42 +62,26 @@ export function Dialog({ open, title, onClose, children, footer, size = 'medium'
   );
 }
 
-/**
- * A dialog around one form (rendered by the caller with `id={formId}`): Cancel and a submit
- * button in the footer and, with `onDelete`, a Delete button on the left.
- */
-export function FormDialog({
-  title,
-  onClose,
-  size = 'small',
-  formId,
-  submitLabel,
-  pendingLabel = 'Saving…',
-  pending,
-  disabled,
-  onDelete,
-  deleteLabel = 'Delete',
-  children,
-}: {
-  title: string;
-  onClose(): void;
-  size?: DialogProps['size'];
+interface FormDialogProps extends Pick<DialogProps, 'title' | 'onClose' | 'children' | 'size'> {
+  /** the id of the caller's `<form>`, which the footer's submit button submits */
   formId: string;
   submitLabel: string;
   pendingLabel?: string;
   pending: boolean;
-  /** submit unavailable (besides while pending), e.g. a required field is empty */
+  /** submit unavailable besides while pending, e.g. a required field is empty */
   disabled?: boolean;
+  /** a Delete button on the left (editing an existing record) */
   onDelete?(): void;
   deleteLabel?: string;
-  children: ReactNode;
-}) {
+}
+
+/** An open dialog around one form: Cancel and submit in the footer, optionally Delete. */
+export function FormDialog({ formId, submitLabel, pendingLabel = 'Saving…', pending, disabled, onDelete, deleteLabel = 'Delete', size = 'small', ...dialog }: FormDialogProps) {
   return (
     <Dialog
       open
-      title={title}
-      onClose={onClose}
       size={size}
+      {...dialog}
       footer={
         <>
           {onDelete && (
@@ -105,7 +89,7 @@ export function FormDialog({
               {deleteLabel}
             </button>
           )}
-          <button type="button" className="button button--secondary" onClick={onClose}>
+          <button type="button" className="button button--secondary" onClick={dialog.onClose}>
             Cancel
           </button>
           <button type="submit" form={formId} className="button button--primary" disabled={pending || disabled}>
@@ -113,9 +97,7 @@ export function FormDialog({
           </button>
         </>
       }
-    >
-      {children}
-    </Dialog>
+    />
   );
 }
 

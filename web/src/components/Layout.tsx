@@ -71,8 +71,3 @@ export function StatCard({
     </div>
   );
 }
-
-/** Hidden visually, read by screen readers. */
-export function VisuallyHidden({ children }: { children: ReactNode }) {
-  return <span className="visually-hidden">{children}</span>;
-}

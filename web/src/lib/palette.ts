@@ -13,4 +13,6 @@ export const PALETTE = {
   axis: '#6b7280',
   text: '#111827',
   target: '#111827',
+  /** the band behind the hovered bar (tooltip cursor): primary at 6% */
+  cursor: 'rgba(45,79,215,0.06)',
 } as const;

@@ -117,16 +117,6 @@ export function invalidate(prefix: string) {
   }
 }
 
-/** Put a known value in the cache (e.g. the response of a PATCH). */
-export function setQueryData<T>(key: string, data: T) {
-  const entry = cache.get(key);
-  if (!entry) return;
-  entry.data = data;
-  entry.status = 'success';
-  entry.error = undefined;
-  publish(entry);
-}
-
 /** Forget everything (sign-out). */
 export function clearQueries() {
   for (const entry of cache.values()) entry.controller?.abort();

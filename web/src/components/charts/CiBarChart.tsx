@@ -3,7 +3,7 @@
  * horizontal (one row per category) or vertical. Takes data and config; never fetches.
  */
 import { Bar, CartesianGrid, Cell, ComposedChart, ErrorBar, LabelList, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatValue, type Interval, type ValueKind } from '../../lib/format';
+import { formatInterval, formatValue, type Interval, type ValueKind } from '../../lib/format';
 import { PALETTE } from '../../lib/palette';
 import { niceTicks, trimZeros } from '../../lib/scale';
 import { TooltipCard } from './ChartFrame';
@@ -92,12 +92,12 @@ export function CiBarChart({ data, config }: { data: CiBar[]; config: CiBarConfi
           )}
         </Bar>
         <Tooltip
-          cursor={{ fill: 'rgba(45,79,215,0.06)' }}
+          cursor={{ fill: PALETTE.cursor }}
           content={({ active, payload }) => {
             if (!active || !payload?.length) return null;
             const r = payload[0]?.payload as (typeof rows)[number];
             const items = [{ label: 'Value', value: r.value === null ? '—' : fmt(r.value) }];
-            if (r.ci) items.push({ label: '95% CI', value: `[${fmt(r.ci[0])}, ${fmt(r.ci[1])}]` });
+            if (r.ci) items.push({ label: '95% CI', value: formatInterval(r.ci, config.valueFormat) });
             if (r.note) items.push({ label: 'Sample', value: r.note });
             return <TooltipCard title={r.label} rows={items} />;
           }}

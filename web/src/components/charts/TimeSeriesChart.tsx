@@ -3,7 +3,7 @@
  * reference lines (targets, zero) and vertical markers (a ship day). Takes data and config; never fetches.
  */
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatDate, formatDayMonth, formatValue, type ValueKind } from '../../lib/format';
+import { formatDate, formatDayMonth, formatInterval, formatValue, type ValueKind } from '../../lib/format';
 import { PALETTE } from '../../lib/palette';
 import { niceTicks, trimZeros } from '../../lib/scale';
 import { TooltipCard } from './ChartFrame';
@@ -28,18 +28,18 @@ export interface TimeSeriesConfig<Row> {
 
 export function TimeSeriesChart<Row extends Record<string, unknown>>({ data, config }: { data: Row[]; config: TimeSeriesConfig<Row> }) {
   const fmtY = (v: number) => formatValue(config.yFormat, v);
-  const bandKey = config.band ? '__band' : null;
-  const rows: Record<string, unknown>[] = config.band
+  const band = config.band;
+  const rows: Record<string, unknown>[] = band
     ? data.map((r) => {
-        const lo = r[config.band!.low];
-        const hi = r[config.band!.high];
+        const lo = r[band.low];
+        const hi = r[band.high];
         return { ...r, __band: typeof lo === 'number' && typeof hi === 'number' ? [lo, hi] : null };
       })
     : data;
   const values: number[] = [];
   for (const r of data) {
     for (const s of config.series) if (typeof r[s.key] === 'number') values.push(r[s.key] as number);
-    if (config.band) for (const k of [config.band.low, config.band.high]) if (typeof r[k] === 'number') values.push(r[k] as number);
+    if (band) for (const k of [band.low, band.high]) if (typeof r[k] === 'number') values.push(r[k] as number);
   }
   for (const ref of config.references ?? []) values.push(ref.y);
   const scale = niceTicks([...values, ...(config.yInclude ?? [])], { count: 5, clamp: config.yClamp });
@@ -61,9 +61,7 @@ export function TimeSeriesChart<Row extends Record<string, unknown>>({ data, con
         {config.shaded?.map((s) => (
           <ReferenceArea key={s.label} x1={s.from} x2={s.to} fill={PALETTE.neutral} fillOpacity={0.08} label={{ value: s.label, position: 'insideTop', fontSize: 11, fill: PALETTE.axis }} />
         ))}
-        {bandKey && config.band && (
-          <Area dataKey={bandKey} stroke="none" fill={config.band.color} fillOpacity={0.18} isAnimationActive={false} name={config.band.label} activeDot={false} connectNulls />
-        )}
+        {band && <Area dataKey="__band" stroke="none" fill={band.color} fillOpacity={0.18} isAnimationActive={false} name={band.label} activeDot={false} connectNulls />}
         {config.series.map((s) =>
           s.kind === 'area' ? (
             <Area key={s.key} dataKey={s.key as string} name={s.label} stroke={s.color} fill={s.color} fillOpacity={0.12} strokeWidth={2} isAnimationActive={false} dot={false} />
@@ -103,7 +101,7 @@ export function TimeSeriesChart<Row extends Record<string, unknown>>({ data, con
             const items = config.series
               .filter((s) => typeof row[s.key] === 'number')
               .map((s) => ({ label: s.label, value: fmtY(row[s.key] as number), color: s.color }));
-            if (config.band && row.__band) items.push({ label: config.band.label, value: `[${fmtY(row.__band[0])}, ${fmtY(row.__band[1])}]`, color: config.band.color });
+            if (band && row.__band) items.push({ label: band.label, value: formatInterval(row.__band, config.yFormat), color: band.color });
             return <TooltipCard title={config.xFormat ? config.xFormat(x) : formatDate(x)} rows={items} />;
           }}
         />

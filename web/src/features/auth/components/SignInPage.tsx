@@ -1,6 +1,7 @@
 /** Sign in with a token (viewer, editor or admin key), or arrive via a sign-in link. */
 import { useId, useState, type FormEvent } from 'react';
 import { signInError, useSession } from '../../../app/session';
+import { BrandMark } from '../../../components/BrandMark';
 
 export function SignInPage({ notice }: { notice?: string }) {
   const { signIn } = useSession();
@@ -31,11 +32,7 @@ export function SignInPage({ notice }: { notice?: string }) {
     <div className="signin">
       <div className="signin__card">
         <div className="signin__brand">
-          <svg width="40" height="40" viewBox="0 0 32 32" aria-hidden="true">
-            <rect width="32" height="32" rx="7" fill="#1f3a8a" />
-            <path d="M7 24 L16 7 L25 24" fill="none" stroke="#fff" strokeWidth="2.6" strokeLinejoin="round" />
-            <path d="M10 19 A9 9 0 0 1 22 19" fill="none" stroke="#7dd3fc" strokeWidth="2.2" />
-          </svg>
+          <BrandMark size={40} fill="#1f3a8a" />
           <div>
             <h1 data-page-title tabIndex={-1}>
               Sign in to Sextant

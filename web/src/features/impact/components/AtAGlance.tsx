@@ -4,19 +4,16 @@ import { Link } from '../../../app/router';
 import { DecisionBadge, VerdictBadge } from '../../../components/Badge';
 import { Panel } from '../../../components/Layout';
 import { EmptyState } from '../../../components/States';
-import { describeGap, formatMetricValue, formatTargetValue, metricLabel } from '../../../lib/domain';
 import { formatDate } from '../../../lib/format';
-import { kpiBaseline, missedEpics } from '../lib/impact-view';
+import { describeWorstMiss, missedEpics } from '../lib/impact-view';
 
 export function AtAGlance({ impact }: { impact: Impact }) {
   const missed = missedEpics(impact.epics);
   const decided = impact.epics.filter((e) => e.decision).sort((a, b) => ((a.decisionAt ?? '') < (b.decisionAt ?? '') ? 1 : -1));
   const awaiting = impact.epics.filter((e) => e.awaitingDecision);
   const themeName = new Map(impact.themes.map((t) => [t.id, t.name]));
-  const baselineOf = (e: (typeof missed)[number], metric: string) => {
-    const k = e.kpiLifts.find((x) => `kpi:${x.name}` === metric);
-    return k ? kpiBaseline(k) : undefined;
-  };
+  // awaiting decisions shown: at least 2, more when few decisions fill the list
+  const awaitingShown = Math.max(2, 6 - Math.min(decided.length, 5));
   return (
     <div className="grid-2">
       <Panel title="Missed targets" subtitle="Shipped epics whose measured outcome fell short, worst first" id="missed">
@@ -26,38 +23,39 @@ export function AtAGlance({ impact }: { impact: Impact }) {
           </EmptyState>
         ) : (
           <ul className="callout-list">
-            {missed.map((e) => (
-              <li key={e.id} className="callout callout--bad">
-                <span className="callout__icon" aria-hidden="true">
-                  ✕
-                </span>
-                <div className="callout__title">
-                  <Link to={`/epics/${encodeURIComponent(e.id)}${impact.asOf ? `?asOf=${impact.asOf}` : ''}`}>{e.title}</Link>{' '}
-                  <span className="muted small">· {themeName.get(e.themeId) ?? e.themeId}</span>
-                </div>
-                <div className="callout__body">
-                  {e.worstMiss ? (
-                    <>
-                      {metricLabel(e.worstMiss.metric)} <strong>{formatMetricValue(e.worstMiss.metric, e.worstMiss.actual, baselineOf(e, e.worstMiss.metric))}</strong> vs target{' '}
-                      {formatTargetValue(e.worstMiss.metric, e.worstMiss.target, baselineOf(e, e.worstMiss.metric))}:{' '}
-                      <strong>{describeGap(e.worstMiss.metric, e.worstMiss.actual, e.worstMiss.target, baselineOf(e, e.worstMiss.metric))}</strong>
-                    </>
-                  ) : (
-                    e.verdictReason
-                  )}
-                  {e.targetsMissed > 1 && <> · {e.targetsMissed} of {e.targetsTotal} targets missed</>}
-                  <div style={{ marginTop: 6 }}>
-                    {e.decision ? (
+            {missed.map((e) => {
+              const miss = describeWorstMiss(e);
+              return (
+                <li key={e.id} className="callout callout--bad">
+                  <span className="callout__icon" aria-hidden="true">
+                    ✕
+                  </span>
+                  <div className="callout__title">
+                    <Link to={`/epics/${encodeURIComponent(e.id)}${impact.asOf ? `?asOf=${impact.asOf}` : ''}`}>{e.title}</Link>{' '}
+                    <span className="muted small">· {themeName.get(e.themeId) ?? e.themeId}</span>
+                  </div>
+                  <div className="callout__body">
+                    {miss ? (
                       <>
-                        Decision: <DecisionBadge decision={e.decision} />
+                        {miss.metric} <strong>{miss.actual}</strong> vs target {miss.target}: <strong>{miss.gap}</strong>
                       </>
                     ) : (
-                      <span className="muted">No decision recorded yet</span>
+                      e.verdictReason
                     )}
+                    {e.targetsMissed > 1 && <> · {e.targetsMissed} of {e.targetsTotal} targets missed</>}
+                    <div style={{ marginTop: 6 }}>
+                      {e.decision ? (
+                        <>
+                          Decision: <DecisionBadge decision={e.decision} />
+                        </>
+                      ) : (
+                        <span className="muted">No decision recorded yet</span>
+                      )}
+                    </div>
                   </div>
-                </div>
-              </li>
-            ))}
+                </li>
+              );
+            })}
           </ul>
         )}
       </Panel>
@@ -81,7 +79,7 @@ export function AtAGlance({ impact }: { impact: Impact }) {
                 </div>
               </li>
             ))}
-            {awaiting.slice(0, Math.max(2, 6 - Math.min(decided.length, 5))).map((e) => (
+            {awaiting.slice(0, awaitingShown).map((e) => (
               <li key={e.id} className="callout callout--warn">
                 <span className="callout__icon" aria-hidden="true">
                   ?
@@ -94,9 +92,9 @@ export function AtAGlance({ impact }: { impact: Impact }) {
             ))}
           </ul>
         )}
-        {awaiting.length > Math.max(2, 6 - Math.min(decided.length, 5)) && (
+        {awaiting.length > awaitingShown && (
           <p className="muted small" style={{ marginTop: 10 }}>
-            and {awaiting.length - Math.max(2, 6 - Math.min(decided.length, 5))} more in the scoreboard below.
+            and {awaiting.length - awaitingShown} more in the scoreboard below.
           </p>
         )}
       </Panel>

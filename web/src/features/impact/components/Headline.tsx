@@ -8,7 +8,7 @@ import { activeUsersTrend, csatTrend, type Trend } from '../lib/impact-view';
 function Delta({ trend, kind, what }: { trend: Trend; kind: 'relative' | 'absolute'; what: string }) {
   const v = kind === 'relative' ? trend.relativeChange : trend.change;
   if (v === null) return <span className="muted">no earlier period to compare</span>;
-  const dir = Math.abs(v) < (kind === 'relative' ? 0.005 : 0.005) ? 'flat' : v > 0 ? 'up' : 'down';
+  const dir = Math.abs(v) < 0.005 ? 'flat' : v > 0 ? 'up' : 'down';
   const arrow = dir === 'up' ? '▲' : dir === 'down' ? '▼' : '▬';
   const text = kind === 'relative' ? formatSignedPercent(v) : formatSigned(v);
   return (

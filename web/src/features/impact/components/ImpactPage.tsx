@@ -1,9 +1,9 @@
 /** Impact (leadership): what the shipped epics did to adoption, satisfaction and KPIs, as of a day. */
-import { useId } from 'react';
 import { useSearchParam } from '../../../app/router';
+import { AsOfField } from '../../../components/AsOfField';
 import { PageHeader } from '../../../components/Layout';
 import { Loading, QueryView } from '../../../components/States';
-import { formatDate, todayIso } from '../../../lib/format';
+import { formatDate } from '../../../lib/format';
 import { useImpact } from '../../../api/get-impact';
 import { AtAGlance } from './AtAGlance';
 import { Headline } from './Headline';
@@ -11,15 +11,11 @@ import { Scoreboard } from './Scoreboard';
 import { ThemeImpact } from './ThemeImpact';
 import { ProductTrends } from './ProductTrends';
 
-export function AsOfPicker({ value, onChange }: { value: string | null; onChange(v: string | null): void }) {
-  const id = useId();
-  const today = todayIso();
+/** The day the page is measured at, with a way back to today. */
+function AsOfPicker({ value, onChange }: { value: string | null; onChange(v: string | null): void }) {
   return (
     <div className="toolbar">
-      <div className="field field--inline">
-        <label htmlFor={id}>As of</label>
-        <input id={id} type="date" value={value ?? today} max={today} onChange={(e) => onChange(e.target.value && e.target.value !== today ? e.target.value : null)} />
-      </div>
+      <AsOfField value={value} onChange={onChange} />
       {value && (
         <button type="button" className="button button--secondary" onClick={() => onChange(null)}>
           Today

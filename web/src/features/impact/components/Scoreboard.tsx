@@ -6,9 +6,9 @@ import { Badge, DecisionBadge, VerdictBadge } from '../../../components/Badge';
 import { CiRange } from '../../../components/CiRange';
 import { Panel } from '../../../components/Layout';
 import { EmptyState } from '../../../components/States';
-import { describeGap, formatMetricValue, formatTargetValue, kpiKind, metricLabel } from '../../../lib/domain';
-import { formatDate, formatEstimate, formatInterval, formatSampleSize, formatSignedPercent, humanize } from '../../../lib/format';
-import { defaultDir, kpiBaseline, sortScoreboard, type SortDir, type SortKey } from '../lib/impact-view';
+import { kpiKind } from '../../../lib/domain';
+import { ciVerdict, formatDate, formatEstimate, formatInterval, formatSampleSize, formatSignedPercent, humanize } from '../../../lib/format';
+import { defaultDir, describeWorstMiss, kpiBaseline, sortScoreboard, type SortDir, type SortKey } from '../lib/impact-view';
 
 const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
   { key: 'epic', label: 'Epic' },
@@ -33,6 +33,28 @@ function SortHeader({ col, sort, onSort }: { col: (typeof COLUMNS)[number]; sort
   );
 }
 
+function VerdictCell({ e }: { e: ImpactEpic }) {
+  const miss = describeWorstMiss(e);
+  return (
+    <div className="cell-stack">
+      <span>
+        <VerdictBadge verdict={e.verdict} />
+      </span>
+      {e.targetsTotal > 0 && (
+        <span className="cell-sub">
+          {e.targetsMet} of {e.targetsTotal} targets met{e.targetsPending ? `, ${e.targetsPending} pending` : ''}
+        </span>
+      )}
+      {miss && (
+        <span className="cell-sub delta--down">
+          {miss.metric} {miss.actual} vs {miss.target}: {miss.gap}
+        </span>
+      )}
+      {e.verdict === 'too_early' && e.windowEnd && <span className="cell-sub">{e.verdictReason}</span>}
+    </div>
+  );
+}
+
 function AdoptionCell({ e }: { e: ImpactEpic }) {
   const target = e.worstMiss?.metric === 'adoption_rate' ? e.worstMiss.target : null;
   return (
@@ -49,12 +71,12 @@ function AdoptionCell({ e }: { e: ImpactEpic }) {
 
 function SatisfactionCell({ e }: { e: ImpactEpic }) {
   if (e.satisfactionChange === null) return <span className="muted">no responses</span>;
-  const sig = e.satisfactionCi95 ? (e.satisfactionCi95[0] > 0 ? 'up' : e.satisfactionCi95[1] < 0 ? 'down' : 'flat') : 'flat';
+  const sig = ciVerdict(e.satisfactionCi95);
   return (
     <div className="cell-stack">
       <span className="cell-main">{formatEstimate(e.satisfactionChange, e.satisfactionCi95, 'signed')}</span>
-      <span className={`cell-sub ${sig === 'up' ? 'delta--up' : sig === 'down' ? 'delta--down' : ''}`}>
-        {sig === 'up' ? 'CI above 0: improved' : sig === 'down' ? 'CI below 0: worse' : 'CI includes 0: no clear change'}
+      <span className={`cell-sub ${sig === 'above' ? 'delta--up' : sig === 'below' ? 'delta--down' : ''}`}>
+        {sig === 'above' ? 'CI above 0: improved' : sig === 'below' ? 'CI below 0: worse' : 'CI includes 0: no clear change'}
       </span>
       <CiRange point={e.satisfactionChange} ci={e.satisfactionCi95} config={{ reference: 0, domain: [-0.3, 0.3], width: 110 }} />
     </div>
@@ -146,23 +168,7 @@ export function Scoreboard({ impact }: { impact: Impact }) {
                     </div>
                   </td>
                   <td data-label="Verdict">
-                    <div className="cell-stack">
-                      <span>
-                        <VerdictBadge verdict={e.verdict} />
-                      </span>
-                      {e.targetsTotal > 0 && (
-                        <span className="cell-sub">
-                          {e.targetsMet} of {e.targetsTotal} targets met{e.targetsPending ? `, ${e.targetsPending} pending` : ''}
-                        </span>
-                      )}
-                      {e.worstMiss && (
-                        <span className="cell-sub delta--down">
-                          {metricLabel(e.worstMiss.metric)} {formatMetricValue(e.worstMiss.metric, e.worstMiss.actual, kpiBaselineFor(e, e.worstMiss.metric))} vs{' '}
-                          {formatTargetValue(e.worstMiss.metric, e.worstMiss.target, kpiBaselineFor(e, e.worstMiss.metric))}: {describeGap(e.worstMiss.metric, e.worstMiss.actual, e.worstMiss.target, kpiBaselineFor(e, e.worstMiss.metric))}
-                        </span>
-                      )}
-                      {e.verdict === 'too_early' && e.windowEnd && <span className="cell-sub">{e.verdictReason}</span>}
-                    </div>
+                    <VerdictCell e={e} />
                   </td>
                   <td data-label="Adoption" className="num">
                     <AdoptionCell e={e} />
@@ -197,9 +203,4 @@ export function Scoreboard({ impact }: { impact: Impact }) {
       )}
     </Panel>
   );
-}
-
-function kpiBaselineFor(e: ImpactEpic, metric: string) {
-  const k = e.kpiLifts.find((x) => `kpi:${x.name}` === metric);
-  return k ? kpiBaseline(k) : undefined;
 }

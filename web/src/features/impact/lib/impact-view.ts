@@ -1,6 +1,7 @@
 /** From the impact response to what the page shows: trends, the sorted scoreboard, the misses. Pure. */
 import type { Impact, ImpactEpic } from '../../../../../shared/impact';
 import type { EpicVerdict } from '../../../../../shared/outcome-types';
+import { describeGap, formatMetricValue, formatTargetValue, metricLabel } from '../../../lib/domain';
 
 type Headline = Impact['headline'];
 
@@ -129,4 +130,23 @@ export function missedEpics(rows: readonly ImpactEpic[]): ImpactEpic[] {
 export function kpiBaseline(k: { lift: number | null; relativeLift: number | null }): number | null {
   if (k.lift === null || k.relativeLift === null || k.relativeLift === 0) return null;
   return k.lift / k.relativeLift;
+}
+
+/** The baseline of the KPI a target metric (`kpi:<name>`) is about, when the epic measured it. */
+function kpiBaselineOf(row: Pick<ImpactEpic, 'kpiLifts'>, metric: string): number | null | undefined {
+  const k = row.kpiLifts.find((x) => `kpi:${x.name}` === metric);
+  return k ? kpiBaseline(k) : undefined;
+}
+
+/** The worst-missed target in words, each figure in its metric's unit: "Adoption", "3.1%", "10%", "6.9 pp short (69% of target)". */
+export function describeWorstMiss(row: Pick<ImpactEpic, 'worstMiss' | 'kpiLifts'>): { metric: string; actual: string; target: string; gap: string } | null {
+  const w = row.worstMiss;
+  if (!w) return null;
+  const base = kpiBaselineOf(row, w.metric);
+  return {
+    metric: metricLabel(w.metric),
+    actual: formatMetricValue(w.metric, w.actual, base),
+    target: formatTargetValue(w.metric, w.target, base),
+    gap: describeGap(w.metric, w.actual, w.target, base),
+  };
 }

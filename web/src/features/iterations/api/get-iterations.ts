@@ -3,9 +3,6 @@ import type { IterationHeader } from '../../../../../shared/iteration';
 import { api } from '../../../lib/api-client';
 import { useQuery } from '../../../lib/query';
 
-/** What the list returns of each snapshot (the roadmap and outcomes come with GET /iterations/:id). */
-export type { IterationHeader };
-
 export function getIterations(signal?: AbortSignal): Promise<IterationHeader[]> {
   return api<IterationHeader[]>('/iterations', { signal });
 }

@@ -25,37 +25,40 @@ export function DiffView({ diff, names = namesFrom() }: { diff: IterationDiff; n
         <EmptyState title="Nothing changed between these snapshots" icon="=" />
       ) : (
         <ul className="change-list">
-          {groups.map((g) => (
-            <li key={g.epicId} className="change" data-epic={g.epicId}>
-              <div className="change__head">
-                <Link to={`/epics/${encodeURIComponent(g.epicId)}`} className="cell-main">
-                  {g.title}
-                </Link>
+          {groups.map((g) => {
+            const decision = g.changes.find((c) => c.decision)?.decision;
+            return (
+              <li key={g.epicId} className="change" data-epic={g.epicId}>
+                <div className="change__head">
+                  <Link to={`/epics/${encodeURIComponent(g.epicId)}`} className="cell-main">
+                    {g.title}
+                  </Link>
+                  {g.changes.map((c) => (
+                    <Badge key={c.kind} tone={CHANGE_LABELS[c.kind].tone} icon={CHANGE_LABELS[c.kind].icon}>
+                      {CHANGE_LABELS[c.kind].label}
+                    </Badge>
+                  ))}
+                </div>
                 {g.changes.map((c) => (
-                  <Badge key={c.kind} tone={CHANGE_LABELS[c.kind].tone} icon={CHANGE_LABELS[c.kind].icon}>
-                    {CHANGE_LABELS[c.kind].label}
-                  </Badge>
+                  <div key={c.kind} className="change__detail">
+                    <span className="visually-hidden">{CHANGE_LABELS[c.kind].label}: </span>
+                    {describeChange(c, names)}
+                  </div>
                 ))}
-              </div>
-              {g.changes.map((c) => (
-                <div key={c.kind} className="change__detail">
-                  <span className="visually-hidden">{CHANGE_LABELS[c.kind].label}: </span>
-                  {describeChange(c, names)}
-                </div>
-              ))}
-              {[...new Set(g.changes.map((c) => c.evidence).filter(Boolean))].map((ev) => (
-                <div key={ev} className="change__evidence">
-                  <span className="muted small">Why: </span>
-                  {ev}
-                </div>
-              ))}
-              {g.changes.find((c) => c.decision) && (
-                <div className="small">
-                  PM decision: <DecisionBadge decision={g.changes.find((c) => c.decision)!.decision!} />
-                </div>
-              )}
-            </li>
-          ))}
+                {[...new Set(g.changes.map((c) => c.evidence).filter(Boolean))].map((ev) => (
+                  <div key={ev} className="change__evidence">
+                    <span className="muted small">Why: </span>
+                    {ev}
+                  </div>
+                ))}
+                {decision && (
+                  <div className="small">
+                    PM decision: <DecisionBadge decision={decision} />
+                  </div>
+                )}
+              </li>
+              );
+            })}
         </ul>
       )}
     </div>

@@ -1,5 +1,6 @@
 /** The iteration history, and (for editors) freezing a new snapshot. */
 import { useId, useState, type FormEvent } from 'react';
+import type { IterationHeader } from '../../../../../shared/iteration';
 import { Link, navigate } from '../../../app/router';
 import { useCan } from '../../../app/session';
 import { Panel } from '../../../components/Layout';
@@ -7,7 +8,6 @@ import { EmptyState, FormError, Loading, QueryView } from '../../../components/S
 import { formatDate, formatDateTime, todayIso } from '../../../lib/format';
 import { useMutation, type QueryResult } from '../../../lib/query';
 import { createIteration } from '../api/create-iteration';
-import type { IterationHeader } from '../api/get-iterations';
 import { defaultIterationName } from '../lib/diff-view';
 
 function CreateSnapshot() {

@@ -1,6 +1,7 @@
 /** From an iteration diff and snapshots to what the page shows. Pure. */
 import type { ChangeKind, Iteration, IterationChange } from '../../../../../shared/iteration';
 import { STATUSES, type Tone } from '../../../lib/domain';
+import { formatMonth } from '../../../lib/format';
 
 export const CHANGE_LABELS: Record<ChangeKind, { label: string; tone: Tone; icon: string }> = {
   added: { label: 'Added', tone: 'good', icon: '+' },
@@ -42,9 +43,7 @@ export function verdictCounts(it: Pick<Iteration, 'outcomes'>) {
 
 /** The month of a date as a name, the default name of a new snapshot ("November 2026"). */
 export function defaultIterationName(today: string): string {
-  const [y, m] = today.split('-').map(Number);
-  const d = new Date(Date.UTC(y, m - 1, 1));
-  return d.toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return formatMonth(today, true);
 }
 
 export interface Names {

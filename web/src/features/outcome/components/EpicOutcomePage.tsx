@@ -4,15 +4,15 @@ import type { Outcome } from '../../../../../shared/outcome-types';
 import { useRoadmap } from '../../../api/get-roadmap';
 import { Link, useSearchParam } from '../../../app/router';
 import { useCan } from '../../../app/session';
+import { AsOfField } from '../../../components/AsOfField';
 import { StatusBadge } from '../../../components/Badge';
 import { PageHeader, Panel } from '../../../components/Layout';
 import { EmptyState, Loading, QueryView } from '../../../components/States';
-import { formatDate, todayIso } from '../../../lib/format';
+import { formatDate } from '../../../lib/format';
 import { useOutcome } from '../api/get-outcome';
 import { AdoptionChart, EngagementChart, KpiCharts, SatisfactionChart } from './OutcomeCharts';
 import { ReviewForm, ReviewHistory } from './Review';
 import { TargetsTable, VerdictBanner } from './Verdict';
-import { useId } from 'react';
 
 /** What the numbers suggest (the PM decides): met → double down, missed but close → iterate, far off → sunset. */
 export function suggestDecision(o: Pick<Outcome, 'verdict' | 'targets'>): Decision | undefined {
@@ -22,17 +22,6 @@ export function suggestDecision(o: Pick<Outcome, 'verdict' | 'targets'>): Decisi
     ...o.targets.filter((t) => t.status === 'missed' && t.actual !== null && t.value !== 0).map((t) => (t.actual! - t.value) / Math.abs(t.value)),
   );
   return Number.isFinite(worst) && worst < -0.5 ? 'sunset' : 'iterate';
-}
-
-function AsOf({ value, onChange }: { value: string | null; onChange(v: string | null): void }) {
-  const id = useId();
-  const today = todayIso();
-  return (
-    <div className="field field--inline">
-      <label htmlFor={id}>As of</label>
-      <input id={id} type="date" value={value ?? today} max={today} onChange={(e) => onChange(e.target.value && e.target.value !== today ? e.target.value : null)} />
-    </div>
-  );
 }
 
 export default function EpicOutcomePage({ params }: { params: Record<string, string> }) {
@@ -65,7 +54,7 @@ export default function EpicOutcomePage({ params }: { params: Record<string, str
             </>
           ) : null
         }
-        actions={<AsOf value={asOf} onChange={setAsOf} />}
+        actions={<AsOfField value={asOf} onChange={setAsOf} />}
       />
       <QueryView
         query={outcome}

@@ -230,6 +230,7 @@ export function EngagementChart({ outcome }: { outcome: Outcome }) {
     { group: 'Non-adopters', before: e.nonAdopters.before, after: e.nonAdopters.after, n: e.nonAdopters.n },
   ];
   const scale = niceTicks(rows.flatMap((r) => [r.before ?? 0, r.after ?? 0]), { includeZero: true });
+  const days = (v: unknown) => (typeof v === 'number' ? formatDecimal(v, 1) : '');
   return (
     <ChartFrame
       title="Adopters vs non-adopters"
@@ -246,13 +247,13 @@ export function EngagementChart({ outcome }: { outcome: Outcome }) {
           <XAxis dataKey="group" tickLine={false} axisLine={{ stroke: PALETTE.grid }} tickFormatter={(g: string) => `${g} (n = ${formatInt(rows.find((r) => r.group === g)?.n)})`} />
           <YAxis domain={scale.domain} ticks={scale.ticks} tickLine={false} axisLine={false} width={40} />
           <Bar dataKey="before" name="Before" fill={PALETTE.neutral} isAnimationActive={false} maxBarSize={56}>
-            <LabelList dataKey="before" position="top" formatter={(v: unknown) => (typeof v === 'number' ? formatDecimal(v, 1) : '')} style={{ fontSize: 12, fill: PALETTE.text }} />
+            <LabelList dataKey="before" position="top" formatter={days} style={{ fontSize: 12, fill: PALETTE.text }} />
           </Bar>
           <Bar dataKey="after" name="In window" fill={PALETTE.primary} isAnimationActive={false} maxBarSize={56}>
-            <LabelList dataKey="after" position="top" formatter={(v: unknown) => (typeof v === 'number' ? formatDecimal(v, 1) : '')} style={{ fontSize: 12, fill: PALETTE.text, fontWeight: 600 }} />
+            <LabelList dataKey="after" position="top" formatter={days} style={{ fontSize: 12, fill: PALETTE.text, fontWeight: 600 }} />
           </Bar>
           <Tooltip
-            cursor={{ fill: 'rgba(45,79,215,0.06)' }}
+            cursor={{ fill: PALETTE.cursor }}
             content={({ active, payload }) => {
               if (!active || !payload?.length) return null;
               const r = payload[0]?.payload as (typeof rows)[number];

@@ -3,7 +3,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { Decision } from '../../../../../shared/review';
 import { DecisionBadge, VerdictBadge } from '../../../components/Badge';
 import { EmptyState, FormError, Loading, QueryView } from '../../../components/States';
-import { DECISIONS, DECISION_LIST } from '../../../lib/domain';
+import { DECISIONS, DECISION_LIST, VERDICTS } from '../../../lib/domain';
 import { formatDateTime, formatPercent } from '../../../lib/format';
 import type { EpicVerdict } from '../../../../../shared/outcome-types';
 import { useMutation } from '../../../lib/query';
@@ -85,7 +85,7 @@ export function ReviewHistory({ epicId }: { epicId: string }) {
                   {(r.verdict || r.adoptionRate !== undefined) && (
                     <div className="small muted" style={{ marginTop: 4, display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
                       At the time:
-                      {r.verdict && r.verdict in VERDICT_SET ? <VerdictBadge verdict={r.verdict as EpicVerdict} /> : r.verdict}
+                      {r.verdict && r.verdict in VERDICTS ? <VerdictBadge verdict={r.verdict as EpicVerdict} /> : r.verdict}
                       {r.adoptionRate !== undefined && r.adoptionRate !== null && <span>adoption {formatPercent(r.adoptionRate)}</span>}
                     </div>
                   )}
@@ -99,5 +99,3 @@ export function ReviewHistory({ epicId }: { epicId: string }) {
     </QueryView>
   );
 }
-
-const VERDICT_SET = { met: 1, missed: 1, too_early: 1, insufficient_data: 1, not_shipped: 1 } satisfies Record<EpicVerdict, 1>;

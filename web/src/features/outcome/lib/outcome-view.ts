@@ -13,7 +13,6 @@ export function windows(o: Pick<Outcome, 'shippedAt' | 'windowDays' | 'windowEnd
     preTo: addDaysIso(o.shippedAt, -1),
     from: o.shippedAt,
     to: o.windowEnd ?? addDaysIso(o.shippedAt, o.windowDays - 1),
-    fullTo: addDaysIso(o.shippedAt, o.windowDays - 1),
   };
 }
 

@@ -1,6 +1,6 @@
 /** Planner: capacity per milestone → a proposal with reasons, exclusions and follow-ups → accept into the roadmap. */
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
-import type { PlanProposal } from '../../../../../shared/planner';
+import type { PlanAccepted, PlanProposal } from '../../../../../shared/planner';
 import type { Roadmap } from '../../../../../shared/roadmap';
 import { useRoadmap } from '../../../api/get-roadmap';
 import { Link } from '../../../app/router';
@@ -10,7 +10,7 @@ import { PageHeader, Panel } from '../../../components/Layout';
 import { EmptyState, ErrorState, FormError, Loading, QueryView } from '../../../components/States';
 import { formatDayMonth, formatMonth, formatNumber, monthStartIso, todayIso } from '../../../lib/format';
 import { useMutation } from '../../../lib/query';
-import { acceptPlan, type AcceptedPlan } from '../api/accept-plan';
+import { acceptPlan } from '../api/accept-plan';
 import { createPlan, type PlanInput } from '../api/create-plan';
 import { capacityRows, planRequest, type CapacityRow } from '../lib/plan-view';
 import { ProposalView } from './ProposalView';
@@ -111,7 +111,7 @@ export default function PlannerPage() {
   const canEdit = useCan('editor');
   const [request, setRequest] = useState<PlanInput | null>(null);
   const [proposal, setProposal] = useState<PlanProposal | null>(null);
-  const [accepted, setAccepted] = useState<AcceptedPlan | null>(null);
+  const [accepted, setAccepted] = useState<PlanAccepted | null>(null);
   const [confirm, setConfirm] = useState(false);
   const [name, setName] = useState(() => formatMonth(monthStartIso(todayIso(), 1), true));
   const nameId = useId();

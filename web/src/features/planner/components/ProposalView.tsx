@@ -5,7 +5,7 @@ import { Badge } from '../../../components/Badge';
 import { Panel } from '../../../components/Layout';
 import { EmptyState } from '../../../components/States';
 import { formatDecimal, formatInt, formatNumber } from '../../../lib/format';
-import { byMilestone, usageShares } from '../lib/plan-view';
+import { byMilestone, usageShares, type Usage } from '../lib/plan-view';
 
 const EXCLUSION_LABELS: Record<PlanProposal['excluded'][number]['code'], string> = {
   no_estimate: 'No estimate',
@@ -15,7 +15,7 @@ const EXCLUSION_LABELS: Record<PlanProposal['excluded'][number]['code'], string>
   search_budget: 'Search budget',
 };
 
-function Usage({ label, u }: { label: string; u: { committed: number; used: number; capacity: number } }) {
+function UsageBar({ label, u }: { label: string; u: Usage }) {
   const s = usageShares(u);
   return (
     <div className="usage">
@@ -58,8 +58,8 @@ export function ProposalView({ proposal, roadmap, title }: { proposal: PlanPropo
               <div className="toolbar" style={{ justifyContent: 'space-between', marginBottom: 8 }}>
                 <h3>{milestoneName(g.milestoneId)}</h3>
                 <div className="toolbar">
-                  <Usage label="Engineering" u={g.totals.engineering} />
-                  <Usage label="Design" u={g.totals.design} />
+                  <UsageBar label="Engineering" u={g.totals.engineering} />
+                  <UsageBar label="Design" u={g.totals.design} />
                 </div>
               </div>
               {g.placements.length === 0 && g.committed.length === 0 ? (

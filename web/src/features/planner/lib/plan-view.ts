@@ -3,6 +3,9 @@ import type { PlanProposal } from '../../../../../shared/planner';
 import type { Milestone, Roadmap } from '../../../../../shared/roadmap';
 import type { PlanInput } from '../api/create-plan';
 
+/** Person-weeks of one kind in a planned milestone: committed (in progress), used (committed + placed), capacity. */
+export type Usage = PlanProposal['totals'][number]['engineering'];
+
 export interface CapacityRow {
   milestoneId: string;
   name: string;
@@ -64,7 +67,7 @@ export function byMilestone(p: PlanProposal) {
 }
 
 /** Share of a capacity used, for a bar: committed part and newly placed part (0–1 each, clipped). */
-export function usageShares(u: { committed: number; used: number; capacity: number }) {
+export function usageShares(u: Usage) {
   if (u.capacity <= 0) return { committed: 0, placed: 0, over: u.used > 0 };
   const committed = Math.min(1, u.committed / u.capacity);
   const placed = Math.min(1 - committed, Math.max(0, (u.used - u.committed) / u.capacity));

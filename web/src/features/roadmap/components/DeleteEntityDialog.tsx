@@ -9,12 +9,9 @@ import type { Collection } from '../api/entities';
 export function DeleteEntityDialog({
   collection,
   id,
-  open,
-  title,
-  confirmLabel,
-  onClose,
   onDeleted,
   children,
+  ...confirm
 }: {
   collection: Collection;
   id: string;
@@ -23,21 +20,18 @@ export function DeleteEntityDialog({
   confirmLabel: string;
   onClose(): void;
   onDeleted(): void;
-  /** what deleting means, above the error if any */
+  /** what deleting means; the API's error goes below it */
   children: ReactNode;
 }) {
   const remove = useMutation(() => deleteEntity(collection, id));
   return (
     <ConfirmDialog
-      open={open}
-      title={title}
-      confirmLabel={confirmLabel}
+      {...confirm}
       pending={remove.pending}
-      onClose={onClose}
       onConfirm={async () => {
         try {
           await remove.mutate(undefined);
-          onClose();
+          confirm.onClose();
           onDeleted();
         } catch {
           // shown below

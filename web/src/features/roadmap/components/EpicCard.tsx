@@ -1,14 +1,12 @@
 /** An epic on the timeline: coloured by status and verdict, and always labelled in words. */
+import type { ImpactEpic } from '../../../../../shared/impact';
 import type { Epic } from '../../../../../shared/roadmap';
-import type { EpicVerdict } from '../../../../../shared/outcome-types';
 import { Link } from '../../../app/router';
 import { StatusBadge, VerdictBadge } from '../../../components/Badge';
 import { formatDate, formatNumber, formatPercent } from '../../../lib/format';
 
-export interface EpicOutcomeHint {
-  verdict: EpicVerdict;
-  adoptionRate: number | null;
-}
+/** What the card shows of a shipped epic's outcome (from GET /impact). */
+export type EpicOutcomeHint = Pick<ImpactEpic, 'verdict' | 'adoptionRate'>;
 
 export function EpicCard({
   epic,

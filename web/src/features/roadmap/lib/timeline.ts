@@ -2,8 +2,7 @@
  * The roadmap timeline's layout: themes as swimlanes, milestones as columns (a window of
  * months around today), epics placed in their (theme, milestone) cell. Pure.
  */
-import type { Epic, Milestone, Roadmap, Theme } from '../../../../../shared/roadmap';
-import type { EpicStatus } from '../../../../../shared/roadmap';
+import type { Epic, EpicStatus, Milestone, Roadmap, Theme } from '../../../../../shared/roadmap';
 import { addDaysIso, monthStartIso } from '../../../lib/format';
 
 export const RANGES = {

@@ -46,7 +46,7 @@ function IngestChart({ stats }: { stats: IngestStats }) {
           <Bar key={s.key} dataKey={s.key} stackId="events" fill={s.color} name={s.label} isAnimationActive={false} maxBarSize={36} />
         ))}
         <Tooltip
-          cursor={{ fill: 'rgba(45,79,215,0.06)' }}
+          cursor={{ fill: PALETTE.cursor }}
           content={({ active, payload, label }) => {
             if (!active || !payload?.length) return null;
             const d = payload[0]?.payload as IngestStats['days'][number];
