@@ -2,7 +2,7 @@
 import type { Outcome } from '../../../../../shared/outcome-types';
 import { Link } from '../../../app/router';
 import { Badge, VerdictBadge } from '../../../components/Badge';
-import { describeTarget, formatMetricValue, metricKind, VERDICTS } from '../../../lib/domain';
+import { describeTarget, formatMetricValue, metricKind, metricValueKind, VERDICTS } from '../../../lib/domain';
 import { formatAgo, formatDate, formatInt, formatInterval, formatSampleSize } from '../../../lib/format';
 import { targetStatusText } from '../lib/outcome-view';
 
@@ -71,7 +71,7 @@ export function TargetsTable({ outcome }: { outcome: Outcome }) {
                   {formatMetricValue(t.metric, t.actual, base)}
                 </td>
                 <td data-label="95% CI" className="num">
-                  {t.ci95 ? formatInterval(t.ci95, kind === 'adoption_rate' ? 'percent' : kind === 'kpi' && base !== undefined && base !== null && base <= 1 ? 'pp' : kind === 'csat' ? 'decimal' : 'signed') : '—'}
+                  {t.ci95 ? formatInterval(t.ci95, metricValueKind(t.metric, base)) : '—'}
                 </td>
                 <td data-label="Sample" className="num">
                   {t.n !== undefined ? (kind === 'kpi' ? `${t.n} days` : formatSampleSize(t.n)) : '—'}
