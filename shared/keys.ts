@@ -6,8 +6,7 @@ export const KeyScope = z.enum(KEY_SCOPES);
 export type KeyScope = z.infer<typeof KeyScope>;
 export type Role = Exclude<KeyScope, 'ingest'>;
 
-/** Roles in increasing power: each can do what the ones before it can. */
-export const ROLE_RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 };
+export { ROLE_RANK } from './constants';
 
 export const KeyCreate = z
   .object({ name: z.string().trim().min(1).max(80), scope: KeyScope })

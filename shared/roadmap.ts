@@ -50,7 +50,8 @@ export const TargetMetric = z
     },
   );
 
-export const DEFAULT_WINDOW_DAYS = 28;
+import { DEFAULT_WINDOW_DAYS } from './constants';
+export { DEFAULT_WINDOW_DAYS };
 export const MAX_WINDOW_DAYS = 180;
 
 export const Target = z

@@ -8,6 +8,7 @@ import type { EpicVerdict } from '../../../shared/outcome-types';
 import type { Decision } from '../../../shared/review';
 import type { KeyScope, Role } from '../../../shared/keys';
 import { trimZeros } from './scale';
+import { DEFAULT_WINDOW_DAYS, ROLE_RANK } from '../../../shared/constants';
 import { formatDecimal, formatNumber, formatPercent, formatPp, formatValue, humanize, type ValueKind } from './format';
 
 export type Tone = 'good' | 'bad' | 'warn' | 'neutral' | 'info' | 'muted';
@@ -43,8 +44,6 @@ export const SCOPES: Record<KeyScope, { label: string; help: string }> = {
   admin: { label: 'Admin', help: 'also manages keys' },
 };
 export const SCOPE_LIST = Object.keys(SCOPES) as KeyScope[];
-
-const ROLE_RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 };
 
 /** Can a key of `scope` do what `needed` may? (`ingest` keys cannot use the dashboard.) */
 export function canAct(scope: KeyScope | undefined, needed: Role): boolean {
@@ -115,7 +114,7 @@ export function formatTargetValue(metric: string, value: number, kpiBaseline?: n
 /** "Adoption ≥ 15% within 28 days". */
 export function describeTarget(t: Pick<Target, 'metric' | 'op' | 'value' | 'windowDays'>, kpiBaseline?: number | null): string {
   const op = t.op === '>=' ? '≥' : '≤';
-  const within = t.windowDays && t.windowDays !== 28 ? ` within ${t.windowDays} days` : '';
+  const within = t.windowDays && t.windowDays !== DEFAULT_WINDOW_DAYS ? ` within ${t.windowDays} days` : '';
   return `${metricLabel(t.metric)} ${op} ${formatTargetValue(t.metric, t.value, kpiBaseline)}${within}`;
 }
 
