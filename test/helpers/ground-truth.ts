@@ -3,6 +3,7 @@
  * DESIGN.md ("Event conventions", "Outcome definitions") — deliberately independent of the
  * product's attribution code, so a bug there cannot hide in both places.
  */
+import { prng } from '../../functions/src/demo/simulate';
 export interface SentEvent {
   type?: 'track' | 'page' | 'screen' | 'identify' | 'group' | 'alias';
   messageId: string;
@@ -100,17 +101,8 @@ export function expectedFactCount(events: SentEvent[]): number {
   return usage.size + [...activeDays].filter((ud) => !usedDays.has(ud)).length;
 }
 
-/** Deterministic PRNG (mulberry32), so every run sends the same events. */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32, the simulator's), so every run sends the same events. */
+export const rng = (seed: number) => prng(seed).next;
 
 /**
  * Each user's activity as a comparable signature — active days and, per usage key, the days it

@@ -1,3 +1,4 @@
+import { prng as simulatorPrng } from '../../functions/src/demo/simulate';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { z } from 'zod';
@@ -19,17 +20,8 @@ import {
 // Fixtures
 // ---------------------------------------------------------------------------
 
-/** mulberry32: a small seeded PRNG so random cases are reproducible */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the simulator's): a small seeded PRNG so random cases are reproducible */
+const prng = (seed: number) => simulatorPrng(seed).next;
 
 const MILESTONES = ['2027-01', '2027-02', '2027-03', '2027-04'].map((id, i) => ({
   id,
