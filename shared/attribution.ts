@@ -8,6 +8,7 @@
 import { dateOfDay, dayNumber } from './primitives';
 import type { ChangeMoments, EpicRollup, UserActivity } from './outcome-types';
 import { SURVEY_EVENT } from './ingest';
+import { bucketDaysOf, HORIZON_DAYS, MatchedCellsBuilder } from './engagement';
 
 /** What `usageKeysOf` needs of an epic. */
 export interface EpicSignalsRef {
@@ -119,6 +120,9 @@ class MomentsByDay {
  * - did[k]: among users active in the pre-window [S−W, S−1], each user's change =
  *   (active days in [S, S+k]) − (active days in the pre-window), summed separately for
  *   adopters (usage in [S, S+k]) and non-adopters.
+ * - matched: the sums of the matched engagement comparison (see shared/engagement.ts), over the
+ *   whole window and 14 days after it whatever `throughDay` is, so they are plain sums over users
+ *   that add up across disjoint sets of users and never depend on today.
  * Cost O(users × (keys + min(days per user, W))): each user's first usage and first activity in
  * the window are found once, and the per-day DiD sums are range-added over the few intervals on
  * which a user's (adopter, active days) pair is constant.
@@ -134,7 +138,7 @@ export function rollupEpic(
   const W = windowDays;
   const lastK = throughDay === undefined ? W - 1 : Math.min(W - 1, dayNumber(throughDay) - S);
   const base = { epicId: epic.id, shippedAt: epic.shippedAt, windowDays: W, signalKey: signalKeyOf(epic) };
-  if (lastK < 0) return { ...base, series: [], did: [] };
+  if (lastK < 0) return { ...base, series: [], did: [], matched: {} };
 
   const len = lastK + 1; // days in the rollup
   const end = S + lastK;
@@ -143,6 +147,8 @@ export function rollupEpic(
   const firstUseAt = new Int32Array(len);
   const adopters = new MomentsByDay(len);
   const nonAdopters = new MomentsByDay(len);
+  const matched = new MatchedCellsBuilder(bucketDaysOf(W));
+  const windowEnd = S + W - 1;
 
   for (const user of users) {
     let firstUse = -1;
@@ -154,6 +160,19 @@ export function rollupEpic(
     }
     if (firstUse !== -1) firstUseAt[firstUse - S]++;
     const before = countDaysIn(user.active, S - W, S - 1);
+    if (before > 0) {
+      // first use over the whole window (not only through `throughDay`): a sum independent of today
+      let g = firstUse;
+      if (g === -1 && end < windowEnd) {
+        for (const key of keys) {
+          const days = user.usage.get(key);
+          if (!days || days.size === 0) continue;
+          const d = firstDayIn(days, end + 1, g === -1 ? windowEnd : g - 1);
+          if (d !== -1 && (g === -1 || d < g)) g = d;
+        }
+      }
+      matched.addUser(before, g === -1 ? -1 : g - S, offsetsIn(user.active, S, windowEnd + HORIZON_DAYS), W);
+    }
     // Window days are listed only for pre-window-active users (the DiD needs them); others
     // need just their first active day.
     const activeOffsets = before > 0 ? offsetsIn(user.active, S, end) : null;
@@ -194,5 +213,5 @@ export function rollupEpic(
   const a = adopters.resolve(len);
   const na = nonAdopters.resolve(len);
   const did = series.map((s, k) => ({ date: s.date, adopters: a[k], nonAdopters: na[k] }));
-  return { ...base, series, did };
+  return { ...base, series, did, matched: matched.cells() };
 }

@@ -18,6 +18,8 @@ const ImpactKpiLift = z.object({
   relativeLift: z.number().nullable(),
   ci95: Ci95,
   pValue: z.number().nullable(),
+  /** the KPI was already moving before launch (placebo p < 0.05): the lift may be the trend */
+  trendWarning: z.boolean().optional(),
 });
 
 const ImpactTheme = z.object({
@@ -178,7 +180,7 @@ function epicRow(
     satisfactionChange: o?.satisfaction.productCsat?.diff ?? null,
     satisfactionCi95: o?.satisfaction.productCsat?.ci95 ?? null,
     engagementDid: o?.engagement?.did ?? null,
-    kpiLifts: (o?.kpis ?? []).map((k) => ({ name: k.name, lift: k.lift, relativeLift: k.relativeLift, ci95: k.ci95, pValue: k.pValue })),
+    kpiLifts: (o?.kpis ?? []).map((k) => ({ name: k.name, lift: k.lift, relativeLift: k.relativeLift, ci95: k.ci95, pValue: k.pValue, trendWarning: k.trendWarning })),
     targetsMet: o?.targets.filter((t) => t.status === 'met').length ?? 0,
     targetsMissed: o?.targets.filter((t) => t.status === 'missed').length ?? 0,
     targetsPending: o?.targets.filter((t) => t.status === 'pending').length ?? 0,

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { Target } from './roadmap';
+import type { MatchedCells } from './engagement';
 
 // ---------------------------------------------------------------------------
 // Facts (what ingest stores, idempotently) as the pure core sees them
@@ -70,6 +71,12 @@ export interface EpicRollup {
    * the pre-window [S−W, S−1] to [S, S+k].
    */
   did: { date: string; adopters: ChangeMoments; nonAdopters: ChangeMoments }[];
+  /**
+   * Matched engagement comparison sums (shared/engagement.ts): sparse cells per (first-use
+   * day, capped pre-window active days[, first-use bucket of later adopters]), plain sums over
+   * users over the whole window, independent of today. Absent in rollups stored before it existed.
+   */
+  matched?: MatchedCells;
 }
 
 // ---------------------------------------------------------------------------
@@ -130,8 +137,13 @@ export const Outcome = z
         after: MeanN,
         lift: z.number().nullable(),
         relativeLift: z.number().nullable(),
+        /** 95% CI of `lift` from Newey–West standard errors (days are not independent) */
         ci95: Ci95,
         pValue: z.number().nullable(),
+        /** the same estimate on the 2W days before the pre-window, split at S−2W; null without data there */
+        placebo: z.object({ lift: z.number().nullable(), ci95: Ci95, pValue: z.number().nullable() }).nullable(),
+        /** the placebo "finds" a lift (p < 0.05): the KPI was already moving before launch */
+        trendWarning: z.boolean(),
         series: z.array(z.object({ date: z.string(), value: z.number() })),
       }),
     ),
@@ -139,9 +151,15 @@ export const Outcome = z
       .object({
         adopters: z.object({ before: z.number().nullable(), after: z.number().nullable(), n: z.number().int() }),
         nonAdopters: z.object({ before: z.number().nullable(), after: z.number().nullable(), n: z.number().int() }),
+        /** descriptive difference-in-differences; biased upwards by design, so no interval */
         did: z.number().nullable(),
+        /** matched estimate: extra active days of adopters in the 14 days after first use */
+        effect: z.number().nullable(),
+        /** 95% interval of `effect` */
         ci95: Ci95,
-        pValue: z.number().nullable(),
+        /** adopters with at least one matched control */
+        matched: z.number().int(),
+        horizonDays: z.number().int(),
       })
       .nullable(),
     targets: z.array(TargetResult),

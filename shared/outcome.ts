@@ -9,10 +9,13 @@
 import { dateOfDay, dayNumber } from './primitives';
 import { DEFAULT_WINDOW_DAYS, type Epic, type Target } from './roadmap';
 import type { ChangeMoments, EpicRollup, EpicVerdict, KpiPoint, Outcome, SatisfactionDay, TargetResult } from './outcome-types';
-import { meanCi95, momentsFromSums, momentsOf, npsCi95, npsOf, welch, wilson, type Interval, type Moments } from './stats';
+import { HORIZON_DAYS, matchedEffect } from './engagement';
+import { clipInterval, meanCi95, meanShiftNeweyWest, momentsFromSums, momentsOf, npsCi95, npsOf, welch, wilson, type Interval, type Moments } from './stats';
 
 /** Fewer active users (or satisfaction responses, for a satisfaction target) than this: insufficient data. */
 export const MIN_SAMPLE = 30;
+/** Fewer days with a KPI value than this on either side of launch: insufficient data for a KPI target. */
+export const MIN_KPI_DAYS = 14;
 
 export interface OverlapRef {
   epicId: string;
@@ -153,48 +156,63 @@ function measure(args: ComputeOutcomeArgs, W: number): Measurement {
   const productAfter = momentsFromSums(sumSatisfaction(args.satisfaction, 'product', 'csat', S, lastDay));
   const productTest = welch(productBefore, productAfter);
   const satisfaction: Satisfaction = {
-    csat: csatM ? { mean: csatM.mean, n: csatM.n, ci95: meanCi95(csatM) } : null,
+    csat: csatM ? { mean: csatM.mean, n: csatM.n, ci95: clipInterval(meanCi95(csatM), 1, 5) } : null,
     nps:
       npsSums.n > 0
         ? { score: npsOf(npsSums.promoters, npsSums.detractors, npsSums.n), n: npsSums.n, promoters: npsSums.promoters, detractors: npsSums.detractors }
         : null,
     productCsat:
       productBefore || productAfter
-        ? { before: meanN(productBefore), after: meanN(productAfter), diff: productTest.diff, ci95: productTest.ci95, pValue: productTest.pValue }
+        ? { before: meanN(productBefore), after: meanN(productAfter), diff: productTest.diff, ci95: clipInterval(productTest.ci95, -4, 4), pValue: productTest.pValue }
         : null,
   };
 
-  // KPIs: mean daily value pre-window vs window (one value per date; the last one given wins).
+  // KPIs: mean daily value pre-window vs window (one value per date; the last one given wins), with
+  // Newey–West errors; placebo on the 2W days before the pre-window, split at S−2W.
   const kpis: KpiOutcome[] = args.kpis.map(({ name, points }) => {
     const byDay = new Map<number, number>();
     for (const p of points) {
       if (!Number.isFinite(p.value)) continue;
       const d = dayNumber(p.date);
-      if (d >= preFrom && d <= lastDay) byDay.set(d, p.value);
+      if (d >= S - 3 * W && d <= lastDay) byDay.set(d, p.value);
     }
-    const days = [...byDay.keys()].sort((x, y) => x - y);
+    const days = [...byDay.keys()].filter((d) => d >= preFrom).sort((x, y) => x - y);
     const before = momentsOf(days.filter((d) => d <= preTo).map((d) => byDay.get(d)!));
     const after = momentsOf(days.filter((d) => d >= S).map((d) => byDay.get(d)!));
-    const test = welch(before, after);
+    const test = meanShiftNeweyWest(days.map((d) => ({ day: d, value: byDay.get(d)! })), S);
+    const placeboPoints = [...byDay.entries()].filter(([d]) => d < preFrom).map(([day, value]) => ({ day, value }));
+    const placebo = placeboPoints.length > 0 ? meanShiftNeweyWest(placeboPoints, S - 2 * W) : null;
     return {
       name,
       before: meanN(before),
       after: meanN(after),
-      lift: test.diff,
-      relativeLift: test.diff !== null && before && before.mean !== 0 ? test.diff / before.mean : null,
+      lift: test.lift,
+      relativeLift: test.lift !== null && before && before.mean !== 0 ? test.lift / before.mean : null,
       ci95: test.ci95,
       pValue: test.pValue,
+      placebo: placebo ? { lift: placebo.lift, ci95: placebo.ci95, pValue: placebo.pValue } : null,
+      trendWarning: placebo?.pValue != null && placebo.pValue < 0.05,
       series: days.map((d) => ({ date: dateOfDay(d), value: byDay.get(d)! })),
     };
   });
 
-  // Engagement DiD needs the rollup of exactly this window (its pre-window is W days long).
+  // Engagement needs the rollup of exactly this window (its pre-window is W days long): the DiD
+  // (descriptive) and the matched estimate over the 14 days after each adopter's first use.
   let engagement: Engagement = null;
   const didAt = exact ? entryAt(exact.did, S, lastDay) : null;
   if (didAt && didAt.adopters.n + didAt.nonAdopters.n > 0) {
-    const test = welch(changeMoments(didAt.nonAdopters), changeMoments(didAt.adopters));
+    const diff = welch(changeMoments(didAt.nonAdopters), changeMoments(didAt.adopters)).diff;
     const group = (c: ChangeMoments) => ({ before: c.n > 0 ? c.sumBefore / c.n : null, after: c.n > 0 ? c.sumAfter / c.n : null, n: c.n });
-    engagement = { adopters: group(didAt.adopters), nonAdopters: group(didAt.nonAdopters), did: test.diff, ci95: test.ci95, pValue: test.pValue };
+    const m = matchedEffect(exact!.matched, W, A - S);
+    engagement = {
+      adopters: group(didAt.adopters),
+      nonAdopters: group(didAt.nonAdopters),
+      did: diff,
+      effect: m.effect,
+      ci95: m.ci95,
+      matched: m.matched,
+      horizonDays: HORIZON_DAYS,
+    };
   }
 
   return {
@@ -203,7 +221,7 @@ function measure(args: ComputeOutcomeArgs, W: number): Measurement {
     adoption,
     adoptionKnown: adoptionRollup !== null,
     satisfaction,
-    npsCi95: npsSums.n > 0 ? npsCi95(npsSums.promoters, npsSums.detractors, npsSums.n) : null,
+    npsCi95: npsSums.n > 0 ? clipInterval(npsCi95(npsSums.promoters, npsSums.detractors, npsSums.n), -100, 100) : null,
     kpis,
     engagement,
   };
@@ -331,6 +349,14 @@ function verdictOf(
       return {
         verdict: 'insufficient_data',
         verdictReason: `only ${plural(t.n ?? 0, 'response')} for the ${t.metric} target (need ≥ ${MIN_SAMPLE})`,
+      };
+    }
+  }
+  for (const t of targets) {
+    if (t.metric.startsWith('kpi:') && t.actual !== null && (t.n ?? 0) < MIN_KPI_DAYS) {
+      return {
+        verdict: 'insufficient_data',
+        verdictReason: `only ${plural(t.n ?? 0, 'day')} with a ${t.metric.slice(4)} value on one side of launch (need ≥ ${MIN_KPI_DAYS} before and after)`,
       };
     }
   }

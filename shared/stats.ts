@@ -409,3 +409,80 @@ export function npsOf(promoters: number, detractors: number, n: number): number 
 export function npsCi95(promoters: number, detractors: number, n: number): Interval | null {
   return meanCi95({ n, sum: 100 * (promoters - detractors), sumSq: 10_000 * (promoters + detractors) });
 }
+
+// ---------------------------------------------------------------------------
+// Mean shift with Newey–West (HAC) standard errors
+// ---------------------------------------------------------------------------
+
+/** Lags of the Newey–West estimator used for daily KPI series. */
+export const NEWEY_WEST_LAGS = 7;
+
+export interface MeanShiftResult {
+  /** mean after − mean before (the OLS slope of y on the after-indicator); null when a side is empty */
+  lift: number | null;
+  /** Newey–West standard error of `lift` */
+  se: number | null;
+  /** degrees of freedom n − 2 */
+  df: number | null;
+  ci95: Interval | null;
+  /** two-sided p-value of H0: lift = 0 */
+  pValue: number | null;
+}
+
+/**
+ * Mean shift of a daily series at `splitDay`: the regression y_t = a + lift·[t ≥ splitDay] by OLS
+ * (so lift = mean after − mean before) with Newey–West standard errors: Bartlett kernel with
+ * `lags` lags (weights 1 − l/(lags+1)), small-sample factor n/(n − 2), t with n − 2 df.
+ * `day` is a day number; the lag between two observations is their distance in days, so a
+ * missing day is a gap, not a shift (on a complete daily series this is the usual index lag).
+ * se, CI and p are null when n < 3 or the variance estimate is not positive.
+ */
+export function meanShiftNeweyWest(points: readonly { day: number; value: number }[], splitDay: number, lags: number = NEWEY_WEST_LAGS): MeanShiftResult {
+  const empty: MeanShiftResult = { lift: null, se: null, df: null, ci95: null, pValue: null };
+  const obs = points.filter((p) => Number.isFinite(p.value)).slice().sort((a, b) => a.day - b.day);
+  const before = obs.filter((p) => p.day < splitDay).map((p) => p.value);
+  const after = obs.filter((p) => p.day >= splitDay).map((p) => p.value);
+  const m0 = mean(before);
+  const m1 = mean(after);
+  if (m0 === null || m1 === null) return empty;
+  const lift = m1 - m0;
+  const n = obs.length;
+  const n1 = after.length;
+  const n0 = before.length;
+  if (n < 3) return { ...empty, lift };
+  // scores u_t = x_t·e_t with x_t = (1, D_t), e_t the residual (value − its side's mean)
+  const u0 = obs.map((p) => p.value - (p.day >= splitDay ? m1 : m0));
+  const u1 = obs.map((p, i) => (p.day >= splitDay ? u0[i] : 0));
+  let s00 = 0;
+  let s01 = 0;
+  let s11 = 0;
+  for (let i = 0; i < n; i++) {
+    s00 += u0[i] * u0[i];
+    s01 += u0[i] * u1[i];
+    s11 += u1[i] * u1[i];
+    for (let j = i - 1; j >= 0 && obs[i].day - obs[j].day <= lags; j--) {
+      const l = obs[i].day - obs[j].day;
+      if (l === 0) continue;
+      const w = 1 - l / (lags + 1);
+      s00 += 2 * w * u0[i] * u0[j];
+      s01 += w * (u0[i] * u1[j] + u1[i] * u0[j]);
+      s11 += 2 * w * u1[i] * u1[j];
+    }
+  }
+  // (X'X)⁻¹ = 1/(n0·n1)·[[n1, −n1], [−n1, n]]; Var(lift) = row 2 of it · Ω · its column 2
+  const c0 = -n1 / (n0 * n1);
+  const c1 = n / (n0 * n1);
+  const varLift = ((c0 * c0 * s00 + 2 * c0 * c1 * s01 + c1 * c1 * s11) * n) / (n - 2);
+  if (!(varLift > 0) || !Number.isFinite(varLift)) return { ...empty, lift, df: n - 2 };
+  const se = Math.sqrt(varLift);
+  const df = n - 2;
+  const half = tQuantile(Q975, df) * se;
+  const pValue = Math.min(1, 2 * tSurvival(Math.abs(lift / se), df));
+  return { lift, se, df, ci95: [lift - half, lift + half], pValue };
+}
+
+/** An interval clipped to a scale [lo, hi] (e.g. CSAT 1–5); null stays null. */
+export function clipInterval(ci: Interval | null, lo: number, hi: number): Interval | null {
+  if (!ci) return null;
+  return [Math.min(hi, Math.max(lo, ci[0])), Math.max(lo, Math.min(hi, ci[1]))];
+}

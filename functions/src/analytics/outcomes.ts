@@ -88,7 +88,8 @@ export async function epicOutcome(services: Services, epicId: string, asOfParam?
   const knownKpis = await services.analytics.kpiNames();
   const S = epic.shippedAt ?? asOf;
   const maxW = Math.max(...windows);
-  const from = addDays(S, -maxW);
+  // the KPI placebo looks at the 2W days before the pre-window: KPI values from S − 3W
+  const from = addDays(S, -3 * maxW);
   const to = addDays(S, maxW - 1) < asOf ? addDays(S, maxW - 1) : asOf;
   const rollups = (await Promise.all(windows.map((w) => services.analytics.epicRollup(epic.id, w)))).filter((r): r is StoredEpicRollup => r !== null);
   const ctx: Context = { roadmap: doc.roadmap, ...(await loadContext(services, from, to < from ? from : to, kpiNamesOf(epic, knownKpis), rollups)) };
@@ -102,7 +103,7 @@ export async function allOutcomes(services: Services, asOfParam?: string): Promi
   const shipped = doc.epics.filter((e) => e.status === 'shipped' && e.shippedAt);
   let from = addDays(asOf, -TREND_DAYS);
   for (const e of shipped) {
-    const pre = addDays(e.shippedAt!, -Math.max(...windowsOf(e)));
+    const pre = addDays(e.shippedAt!, -3 * Math.max(...windowsOf(e))); // KPI placebo: from S − 3W
     if (pre < from) from = pre;
   }
   const knownKpis = await services.analytics.kpiNames();

@@ -95,6 +95,11 @@ function KpiCell({ e }: { e: ImpactEpic }) {
             <span className="cell-main">{formatSignedPercent(k.relativeLift)}</span>
             <span className="cell-sub">{formatEstimate(k.lift, k.ci95, kind)}</span>
             <CiRange point={k.lift} ci={k.ci95} config={{ reference: 0, width: 110 }} />
+            {k.trendWarning && (
+              <span className="cell-sub" title="The same test on the weeks before the pre-window finds a change: this lift may be the trend.">
+                ⚠ already moving before launch
+              </span>
+            )}
           </div>
         );
       })}

@@ -13,6 +13,7 @@ import {
   formatDecimal,
   formatEstimate,
   formatInt,
+  formatSigned,
   formatPercent,
   formatSampleSize,
   formatSignedPercent,
@@ -159,7 +160,7 @@ export function KpiCharts({ outcome }: { outcome: Outcome }) {
             key={k.name}
             title={`${humanize(k.name)}: lift`}
             subtitle="Daily value; level lines = mean over the 28 days before and over the window"
-            summary={`${humanize(k.name)} moved from a mean of ${formatValue(units.value, k.before.mean)} to ${formatValue(units.value, k.after.mean)}: ${formatEstimate(k.lift, k.ci95, units.lift)} (${formatSignedPercent(k.relativeLift)}).`}
+            summary={`${humanize(k.name)} moved from a mean of ${formatValue(units.value, k.before.mean)} to ${formatValue(units.value, k.after.mean)}: ${formatEstimate(k.lift, k.ci95, units.lift)} (${formatSignedPercent(k.relativeLift)}).${k.trendWarning ? ` ${trendWarningText(k)}` : ''}`}
             legend={[
               { label: 'Daily value', color: PALETTE.neutral },
               { label: 'Mean before', color: PALETTE.axis },
@@ -182,11 +183,18 @@ export function KpiCharts({ outcome }: { outcome: Outcome }) {
             />
             <div className="figure-row">
               <div className="figure">
-                <span className="figure-label">Lift (Welch 95% CI)</span>
+                <span className="figure-label">Lift (95% CI, Newey–West)</span>
                 <span className="figure-value">{formatEstimate(k.lift, k.ci95, units.lift)}</span>
                 <CiRange point={k.lift} ci={k.ci95} config={{ reference: 0, target: target?.value ?? null, targetOp: target?.op, width: 160 }} />
                 <span className="small">
                   <Significance ci={k.ci95} what={humanize(k.name).toLowerCase()} />
+                </span>
+              </div>
+              <div className="figure">
+                <span className="figure-label">Placebo: the same test before the pre-window</span>
+                <span className="figure-value">{k.placebo ? formatEstimate(k.placebo.lift, k.placebo.ci95, units.lift) : '—'}</span>
+                <span className="small muted">
+                  {k.placebo?.pValue == null ? 'not enough earlier data' : k.placebo.pValue < 0.001 ? 'p < 0.001' : `p = ${formatDecimal(k.placebo.pValue, 3)}`}
                 </span>
               </div>
               <div className="figure">
@@ -209,11 +217,22 @@ export function KpiCharts({ outcome }: { outcome: Outcome }) {
                 </div>
               )}
             </div>
+            {k.trendWarning && (
+              <p className="small" role="alert" data-testid="kpi-trend-warning" style={{ marginTop: 8 }}>
+                ⚠ {trendWarningText(k)}
+              </p>
+            )}
           </ChartFrame>
         );
       })}
     </>
   );
+}
+
+/** The words for a KPI whose placebo found a "lift" before the launch, e.g. "Checkout conversion was already rising before launch: this lift may be the trend." */
+export function trendWarningText(k: Pick<Outcome['kpis'][number], 'name' | 'placebo'>): string {
+  const direction = (k.placebo?.lift ?? 0) < 0 ? 'falling' : 'rising';
+  return `${humanize(k.name)} was already ${direction} before launch: this lift may be the trend (the same test on the period before the pre-window finds a change, p = ${formatDecimal(k.placebo?.pValue, 3)}).`;
 }
 
 export function EngagementChart({ outcome }: { outcome: Outcome }) {
@@ -235,7 +254,7 @@ export function EngagementChart({ outcome }: { outcome: Outcome }) {
     <ChartFrame
       title="Adopters vs non-adopters"
       subtitle="Mean active days per user, 28 days before the launch vs the window (users active before the launch)"
-      summary={`Adopters went from ${formatDecimal(e.adopters.before, 1)} to ${formatDecimal(e.adopters.after, 1)} active days, non-adopters from ${formatDecimal(e.nonAdopters.before, 1)} to ${formatDecimal(e.nonAdopters.after, 1)}: a difference-in-differences of ${formatEstimate(e.did, e.ci95, 'signed')} days.`}
+      summary={`Adopters went from ${formatDecimal(e.adopters.before, 1)} to ${formatDecimal(e.adopters.after, 1)} active days, non-adopters from ${formatDecimal(e.nonAdopters.before, 1)} to ${formatDecimal(e.nonAdopters.after, 1)} (descriptive difference: ${formatSigned(e.did)} days). Matched against similar non-adopters, adopters had ${formatEstimate(e.effect, e.ci95, 'signed')} extra active days in the ${e.horizonDays} days after first use (${formatInt(e.matched)} adopters matched).`}
       legend={[
         { label: 'Before the launch', color: PALETTE.neutral, shape: 'box' },
         { label: 'In the window', color: PALETTE.primary, shape: 'box' },
@@ -272,11 +291,22 @@ export function EngagementChart({ outcome }: { outcome: Outcome }) {
       </ResponsiveContainer>
       <div className="figure-row">
         <div className="figure">
-          <span className="figure-label">Extra active days for adopters (difference-in-differences, 95% CI)</span>
-          <span className="figure-value">{formatEstimate(e.did, e.ci95, 'signed')} days</span>
-          <CiRange point={e.did} ci={e.ci95} config={{ reference: 0, width: 160 }} />
+          <span className="figure-label">Extra active days in the {e.horizonDays} days after first use (matched, 95% CI)</span>
+          <span className="figure-value">{formatEstimate(e.effect, e.ci95, 'signed')} days</span>
+          <CiRange point={e.effect} ci={e.ci95} config={{ reference: 0, width: 160 }} />
           <span className="small">
-            <Significance ci={e.ci95} what="engagement of adopters relative to others" />
+            {e.matched > 0 ? (
+              <Significance ci={e.ci95} what="engagement of adopters relative to matched non-adopters" />
+            ) : (
+              'no adopter has 14 days of history after first use yet'
+            )}
+          </span>
+        </div>
+        <div className="figure">
+          <span className="figure-label">Difference-in-differences (descriptive, no interval)</span>
+          <span className="figure-value">{formatSigned(e.did)} days</span>
+          <span className="small muted">
+            Adopters are picked by being active after the launch, so this difference is high even for a feature that does nothing.
           </span>
         </div>
       </div>
