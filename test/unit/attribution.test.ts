@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { prng } from '../../functions/src/demo/simulate';
 import { rollupEpic, signalKeyOf, usageKeysOf } from '../../shared/attribution';
+import { bucketDaysOf, matchedEffect, type MatchedCells } from '../../shared/engagement';
 import type { ChangeMoments, UserActivity } from '../../shared/outcome-types';
-import { dayNumber } from '../../shared/primitives';
+import { addDays, dayNumber } from '../../shared/primitives';
 
 const SHIP = '2026-10-06';
 const S = dayNumber(SHIP);
@@ -196,5 +198,142 @@ describe('rollupEpic matches the definitions on random activity', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Matched engagement cells
+// ---------------------------------------------------------------------------
+
+/** Random users over days −35 … 45 (offsets from the ship day); usage days are activity days. */
+function randomUsers(seed: number, count: number, useChance = 0.08): UserActivity[] {
+  const rnd = prng(seed);
+  const users: UserActivity[] = [];
+  for (let i = 0; i < count; i++) {
+    const p = 0.05 + 0.5 * rnd.next();
+    const active = new Set<number>();
+    const uses = new Set<number>();
+    for (let d = -35; d <= 45; d++) {
+      if (rnd.next() >= p) continue;
+      active.add(S + d);
+      if (rnd.next() < useChance) uses.add(S + d);
+    }
+    users.push({ active, usage: new Map(uses.size ? [[rnd.next() < 0.5 ? 'ev:Try-On Started' : 'epic:virtual-try-on', uses]] : []) });
+  }
+  return users;
+}
+
+/** The matched cells from their definition, user by user and day by day. */
+function referenceCells(users: UserActivity[], W: number): MatchedCells {
+  const cells: MatchedCells = {};
+  const add = (key: string, len: number, at: number, y: number) => {
+    const c = (cells[key] ??= new Array(len).fill(0));
+    c[at] += 1;
+    c[at + 1] += y;
+    c[at + 2] += y * y;
+  };
+  const B = bucketDaysOf(W);
+  for (const u of users) {
+    const k = [...u.active].filter((d) => d >= S - W && d < S).length;
+    if (k === 0) continue;
+    const kc = Math.min(k, 15);
+    const uses = [...u.usage.values()].flatMap((s) => [...s]).filter((d) => d >= S && d <= S + W - 1);
+    const g = uses.length ? Math.min(...uses) - S : -1;
+    for (let f = 0; f <= W - 1; f++) {
+      if (!(u.active.has(S + f) || f === g) || (g !== -1 && f > g)) continue;
+      const y = [...u.active].filter((d) => d > S + f && d <= S + f + 14).length;
+      if (f === g) add(`${f}.${kc}`, 9, 0, y);
+      else if (g === -1) add(`${f}.${kc}`, 9, 6, y);
+      else if (g <= f + 14) add(`${f}.${kc}`, 9, 3, y);
+      else add(`${f}.${kc}.${Math.floor(g / B)}`, 3, 0, y);
+    }
+  }
+  return cells;
+}
+
+/** The matched effect straight from the definition (adopters, their controls, their means). */
+function referenceEffect(users: UserActivity[], W: number, A: number): { effect: number | null; matched: number } {
+  const info = users.map((u) => {
+    const k = [...u.active].filter((d) => d >= S - W && d < S).length;
+    const uses = [...u.usage.values()].flatMap((s) => [...s]).filter((d) => d >= S && d <= Math.min(S + W - 1, A));
+    return { u, k: Math.min(k, 15), g: uses.length ? Math.min(...uses) : -1 };
+  });
+  const y = (u: UserActivity, f: number) => [...u.active].filter((d) => d > f && d <= f + 14).length;
+  let sum = 0;
+  let matched = 0;
+  for (const a of info) {
+    if (a.k === 0 || a.g === -1 || a.g + 14 > A) continue;
+    const controls = info.filter((c) => c.k === a.k && c.g === -1 && c.u.active.has(a.g));
+    if (controls.length === 0) continue;
+    sum += y(a.u, a.g) - controls.reduce((s, c) => s + y(c.u, a.g), 0) / controls.length;
+    matched++;
+  }
+  return { effect: matched ? sum / matched : null, matched };
+}
+
+function addCells(a: MatchedCells, b: MatchedCells): MatchedCells {
+  const out: MatchedCells = Object.fromEntries(Object.entries(a).map(([k, v]) => [k, [...v]]));
+  for (const [k, v] of Object.entries(b)) out[k] = out[k] ? out[k].map((x, i) => x + v[i]) : [...v];
+  return out;
+}
+
+describe('rollupEpic: matched engagement cells', () => {
+  const e = { id: 'virtual-try-on', shippedAt: SHIP, signals: { events: ['Try-On Started'] } };
+
+  it('hand-computed: one adopter, one control, one later adopter, one soon adopter', () => {
+    const users = [
+      user([-5, -3, 0, 1, 2, 20], { 'ev:Try-On Started': [0] }), // k 2, adopts day 0: Y(0) = days 1, 2 = 2
+      user([-4, -2, 0, 3, 14, 15]), // k 2, never: f 0 → Y 2 (3, 14; 15 is past 0+14); f 3 → Y 2 (14, 15); f 14, 15 too
+      user([-1, 0, 16], { 'epic:virtual-try-on': [16] }), // k 1, first use day 16 ≥ 0 + 15: "later" on day 0 (Y 0)
+      user([-1, 0, 5], { 'epic:virtual-try-on': [5] }), // k 1, first use day 5 ≤ 0 + 14: "soon" on day 0, adopter on 5
+      user([0, 1], { 'epic:virtual-try-on': [1] }), // not active in the pre-window: not counted
+    ];
+    const m = rollupEpic(users, e, 28).matched!;
+    expect(m).toEqual({
+      '0.1': [0, 0, 0, 1, 1, 1, 0, 0, 0],
+      '0.2': [1, 2, 4, 0, 0, 0, 1, 2, 4],
+      '3.2': [0, 0, 0, 0, 0, 0, 1, 2, 4],
+      '5.1': [1, 0, 0, 0, 0, 0, 0, 0, 0],
+      '14.2': [0, 0, 0, 0, 0, 0, 1, 1, 1],
+      '15.2': [0, 0, 0, 0, 0, 0, 1, 0, 0],
+      '16.1': [1, 0, 0, 0, 0, 0, 0, 0, 0],
+      '0.1.16': [1, 0, 0],
+    });
+  });
+
+  it('property: cells equal the definition, do not depend on throughDay, and add up over disjoint users', () => {
+    for (let seed = 1; seed <= 12; seed++) {
+      const users = randomUsers(seed, 40);
+      const W = 3 + ((seed * 7) % 26); // 3 … 28
+      const full = rollupEpic(users, e, W).matched!;
+      expect(full).toEqual(referenceCells(users, W));
+      expect(rollupEpic(users, e, W, addDays(SHIP, seed % 5)).matched).toEqual(full);
+      const half = rollupEpic(users.slice(0, 17), e, W).matched!;
+      const rest = rollupEpic(users.slice(17), e, W).matched!;
+      expect(addCells(half, rest)).toEqual(full);
+    }
+  });
+
+  it('property: the effect from the cells equals the definition for every asOf (W ≤ 28: exact)', () => {
+    for (let seed = 1; seed <= 8; seed++) {
+      const users = randomUsers(100 + seed, 60, 0.04);
+      const W = 14 + seed * 2; // 16 … 30: 29 and 30 use 2-day buckets, exact once the window has closed
+      const cells = rollupEpic(users, e, W).matched!;
+      for (let off = 10; off <= W + 16; off += 3) {
+        if (bucketDaysOf(W) > 1 && off < W - 1) continue;
+        const got = matchedEffect(cells, W, off);
+        const want = referenceEffect(users, W, S + off);
+        expect(got.matched).toBe(want.matched);
+        if (want.effect === null) expect(got.effect).toBeNull();
+        else expect(got.effect).toBeCloseTo(want.effect, 10);
+      }
+    }
+  });
+
+  it('stays small: a 28-day window with 5,000 users is a few tens of KB; 180 days stays under 400 KB', () => {
+    const many = randomUsers(7, 5000, 0.01);
+    const size = (W: number) => JSON.stringify(rollupEpic(many, e, W)).length;
+    expect(size(28)).toBeLessThan(100_000);
+    expect(size(180)).toBeLessThan(400_000);
   });
 });
