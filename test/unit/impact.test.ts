@@ -55,6 +55,8 @@ const kpi = (name: string, lift: number, ci95: [number, number] | null) => ({
   relativeLift: lift,
   ci95,
   pValue: 0.01,
+  placebo: null,
+  trendWarning: false,
   series: [],
 });
 
@@ -68,7 +70,7 @@ const outcomes = [
       productCsat: { before: { mean: 3.9, n: 300 }, after: { mean: 4.1, n: 310 }, diff: 0.2, ci95: [0.05, 0.35], pValue: 0.01 },
     },
     kpis: [kpi('checkout_conversion', 0.006, [0.004, 0.008])],
-    engagement: { adopters: { before: 5, after: 8, n: 300 }, nonAdopters: { before: 5, after: 5, n: 900 }, did: 3, ci95: [2, 4], pValue: 0.001 },
+    engagement: { adopters: { before: 5, after: 8, n: 300 }, nonAdopters: { before: 5, after: 5, n: 900 }, did: 3, effect: 0.8, ci95: [0.3, 1.3], matched: 250, horizonDays: 14 },
     targets: [target('adoption_rate', '>=', 0.15, 0.25, 'met'), target('csat', '>=', 4.2, 4.3, 'met')],
     confounded: true,
     overlaps: [{ epicId: 'quiz', title: 'Style quiz', shippedAt: '2026-09-10' }],
@@ -168,7 +170,7 @@ describe('computeImpact: epics', () => {
       decisionBy: 'pm@example.com',
       awaitingDecision: false,
     });
-    expect(e.kpiLifts).toEqual([{ name: 'checkout_conversion', lift: 0.006, relativeLift: 0.006, ci95: [0.004, 0.008], pValue: 0.01 }]);
+    expect(e.kpiLifts).toEqual([{ name: 'checkout_conversion', lift: 0.006, relativeLift: 0.006, ci95: [0.004, 0.008], pValue: 0.01, trendWarning: false }]);
   });
 
   it('worstMiss is the missed target furthest from its target relative to the target', () => {

@@ -430,6 +430,8 @@ describe('summarizeOutcome', () => {
         relativeLift: 0.2,
         ci95: [0.004, 0.008],
         pValue: 0.0001,
+        placebo: null,
+        trendWarning: false,
         series: [],
       },
     ],

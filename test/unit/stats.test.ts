@@ -1,7 +1,10 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import nwFixtures from '../helpers/newey-west-fixtures.json';
 import {
+  clipInterval,
   lnGamma,
+  meanShiftNeweyWest,
   mean,
   meanCi95,
   momentsFromSums,
@@ -303,5 +306,65 @@ describe('nps', () => {
     expect(npsCi95(1, 0, 1)).toBeNull();
     expect(npsCi95(0, 0, 0)).toBeNull();
     expect(npsCi95(3, 0, 3)).toBeNull(); // all promoters: no spread
+  });
+});
+
+describe('meanShiftNeweyWest', () => {
+  const series = (values: number[], from = 20_000) => values.map((value, i) => ({ day: from + i, value }));
+
+  it.each(nwFixtures.cases)('agrees with statsmodels OLS + HAC(7, corrected), t(n−2): $name', (c) => {
+    const r = meanShiftNeweyWest(series(c.values), 20_000 + c.nBefore);
+    expect(r.lift! - c.lift).toBeCloseTo(0, 12);
+    expect(r.se! / c.se).toBeCloseTo(1, 10);
+    expect(r.df).toBe(c.values.length - 2);
+    expect(r.pValue! / c.pValue).toBeCloseTo(1, 8);
+    expect(r.ci95![0] - c.ci95[0]).toBeCloseTo(0, 10);
+    expect(r.ci95![1] - c.ci95[1]).toBeCloseTo(0, 10);
+  });
+
+  it('agrees with a plain matrix implementation, (XᵀX)⁻¹ Ω (XᵀX)⁻¹ · n/(n−2), on a series with gaps (lags in days)', () => {
+    // days 0 … 39 without 5, 6, 22; split at day 20
+    const days = Array.from({ length: 40 }, (_, d) => d).filter((d) => ![5, 6, 22].includes(d));
+    const values = days.map((d) => Math.sin(d / 3) + (d >= 20 ? 0.8 : 0) + ((d * 37) % 11) / 10);
+    const X = days.map((d) => [1, d >= 20 ? 1 : 0]);
+    const n = days.length;
+    const xtx = [[0, 0], [0, 0]];
+    const xty = [0, 0];
+    for (let i = 0; i < n; i++) for (let a = 0; a < 2; a++) {
+      xty[a] += X[i][a] * values[i];
+      for (let b = 0; b < 2; b++) xtx[a][b] += X[i][a] * X[i][b];
+    }
+    const det = xtx[0][0] * xtx[1][1] - xtx[0][1] * xtx[1][0];
+    const inv = [[xtx[1][1] / det, -xtx[0][1] / det], [-xtx[1][0] / det, xtx[0][0] / det]];
+    const beta = [inv[0][0] * xty[0] + inv[0][1] * xty[1], inv[1][0] * xty[0] + inv[1][1] * xty[1]];
+    const e = values.map((y, i) => y - beta[0] - beta[1] * X[i][1]);
+    const omega = [[0, 0], [0, 0]];
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      const lag = Math.abs(days[i] - days[j]);
+      if (lag > 7) continue;
+      const w = 1 - lag / 8;
+      for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) omega[a][b] += w * X[i][a] * e[i] * e[j] * X[j][b];
+    }
+    const v = [0, 1].map((a) => [0, 1].map((b) => [0, 1].reduce((s, p) => s + [0, 1].reduce((t, q) => t + inv[a][p] * omega[p][q] * inv[q][b], 0), 0)));
+    const se = Math.sqrt((v[1][1] * n) / (n - 2));
+    const r = meanShiftNeweyWest(days.map((d, i) => ({ day: d, value: values[i] })), 20);
+    expect(r.lift).toBeCloseTo(beta[1], 12);
+    expect(r.se! / se).toBeCloseTo(1, 12);
+  });
+
+  it('null where undefined: an empty side, fewer than 3 days, no variation', () => {
+    expect(meanShiftNeweyWest(series([1, 2, 3]), 20_000)).toMatchObject({ lift: null, se: null, pValue: null });
+    expect(meanShiftNeweyWest(series([1, 2]), 20_001)).toMatchObject({ lift: 1, se: null, ci95: null, pValue: null });
+    expect(meanShiftNeweyWest(series([1, 1, 2, 2]), 20_002)).toMatchObject({ lift: 1, se: null, ci95: null, pValue: null });
+  });
+});
+
+describe('clipInterval', () => {
+  it('clips to the scale and keeps null', () => {
+    expect(clipInterval([0.5, 6.5], 1, 5)).toEqual([1, 5]);
+    expect(clipInterval([-1270, 1270], -100, 100)).toEqual([-100, 100]);
+    expect(clipInterval([2, 3], 1, 5)).toEqual([2, 3]);
+    expect(clipInterval([6, 7], 1, 5)).toEqual([5, 5]);
+    expect(clipInterval(null, 0, 1)).toBeNull();
   });
 });
