@@ -118,10 +118,13 @@ describe('outcomes recover a simulated world', () => {
     expect((await outcome('strong')).confounded).toBe(false);
   });
 
-  it('the adopters-vs-non-adopters comparison sees the engagement lift of a strong feature', async () => {
+  it('the matched adopters-vs-non-adopters comparison sees the engagement lift of a strong feature', async () => {
     const e = (await outcome('strong')).engagement;
     expect(e.adopters.n + e.nonAdopters.n).toBeGreaterThan(100);
-    expect(e.did).toBeGreaterThan(0);
+    expect(e.did).toBeGreaterThan(0); // descriptive
+    expect(e.horizonDays).toBe(14);
+    expect(e.matched).toBeGreaterThan(20);
+    expect(e.effect).toBeGreaterThan(0);
     expect(e.ci95[0]).toBeGreaterThan(0);
   });
 
