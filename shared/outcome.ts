@@ -401,8 +401,10 @@ function emptyOutcome(epic: Epic, asOf: string, W: number, overlaps: OverlapRef[
  * adoption = adopters / active users over S … min(S+W−1, A) (Wilson CI) with its daily cumulative
  * series; epic CSAT mean (t CI) and NPS = 100·(promoters − detractors)/n in the window; product CSAT
  * window − pre-window (Welch); per KPI mean daily value window − pre-window (absolute, ÷ pre-window
- * mean, Welch CI, p); engagement DiD = mean change in active days of adopters − of non-adopters
- * among pre-window-active users (Welch); targets over their own windows; verdict not_shipped →
+ * mean, Newey–West CI and p, placebo on S−3W … S−W−1 split at S−2W, trendWarning when its p < 0.05);
+ * engagement: descriptive DiD = mean change in active days of adopters − of non-adopters
+ * among pre-window-active users, and the matched `effect` with its interval (shared/engagement.ts);
+ * intervals clipped to their scale; targets over their own windows; verdict not_shipped →
  * too_early → insufficient_data → met (every target met) / missed.
  *
  * Choices where the design is silent:
