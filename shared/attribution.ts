@@ -147,7 +147,7 @@ export function rollupEpic(
   const firstUseAt = new Int32Array(len);
   const adopters = new MomentsByDay(len);
   const nonAdopters = new MomentsByDay(len);
-  const matched = new MatchedCellsBuilder(bucketDaysOf(W));
+  const matched = new MatchedCellsBuilder(bucketDaysOf(W), W);
   const windowEnd = S + W - 1;
 
   for (const user of users) {
@@ -160,6 +160,7 @@ export function rollupEpic(
     }
     if (firstUse !== -1) firstUseAt[firstUse - S]++;
     const before = countDaysIn(user.active, S - W, S - 1);
+    let horizonOffsets: number[] | null = null;
     if (before > 0) {
       // first use over the whole window (not only through `throughDay`): a sum independent of today
       let g = firstUse;
@@ -171,11 +172,18 @@ export function rollupEpic(
           if (d !== -1 && (g === -1 || d < g)) g = d;
         }
       }
-      matched.addUser(before, g === -1 ? -1 : g - S, offsetsIn(user.active, S, windowEnd + HORIZON_DAYS), W);
+      horizonOffsets = offsetsIn(user.active, S, windowEnd + HORIZON_DAYS);
+      matched.addUser(before, g === -1 ? -1 : g - S, horizonOffsets);
     }
     // Window days are listed only for pre-window-active users (the DiD needs them); others
     // need just their first active day.
-    const activeOffsets = before > 0 ? offsetsIn(user.active, S, end) : null;
+    // the window days through `end`: a prefix of the offsets listed for the matched cells
+    let activeOffsets: number[] | null = null;
+    if (horizonOffsets) {
+      let cut = horizonOffsets.length;
+      while (cut > 0 && horizonOffsets[cut - 1] > lastK) cut--;
+      activeOffsets = cut === horizonOffsets.length ? horizonOffsets : horizonOffsets.slice(0, cut);
+    }
     let firstActive = activeOffsets
       ? activeOffsets.length > 0 ? S + activeOffsets[0] : -1
       : firstDayIn(user.active, S, firstUse === -1 ? end : firstUse);

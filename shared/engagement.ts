@@ -41,9 +41,22 @@ export function bucketDaysOf(windowDays: number): number {
 
 /** Accumulates one rollup's cells (numeric keys while accumulating; `cells()` gives the record). */
 export class MatchedCellsBuilder {
-  private readonly byF = new Map<number, number[]>();
+  /** dense (f, capped k) × 9 sums; W·16·9 numbers */
+  private readonly byF: Float64Array;
   private readonly later = new Map<number, number[]>();
-  constructor(private readonly bucketDays: number) {}
+  constructor(
+    private readonly bucketDays: number,
+    private readonly windowDays: number,
+  ) {
+    this.byF = new Float64Array(windowDays * 16 * 9);
+  }
+
+  private addF(key: number, offset: number, y: number): void {
+    const at = key * 9 + offset;
+    this.byF[at] += 1;
+    this.byF[at + 1] += y;
+    this.byF[at + 2] += y * y;
+  }
 
   private static add(map: Map<number, number[]>, key: number, len: number, offset: number, y: number): void {
     let c = map.get(key);
@@ -55,38 +68,44 @@ export class MatchedCellsBuilder {
 
   /**
    * One pre-window-active user: `k` pre-window active days (≥ 1), first use `g` (offset, or −1),
-   * sorted offsets of active days from 0 (the ship day) through W−1+14, window length `W`.
+   * sorted offsets of active days from 0 (the ship day) through W−1+14.
    */
-  addUser(k: number, g: number, activeOffsets: readonly number[], W: number): void {
+  addUser(k: number, g: number, activeOffsets: readonly number[]): void {
+    const W = this.windowDays;
     const kc = Math.min(k, MAX_PRE_ACTIVE_DAYS);
     const lastF = g === -1 ? W - 1 : g - 1;
+    const len = activeOffsets.length;
     let lo = 0; // index of the first active day > f
     let hi = 0; // index of the first active day > f + HORIZON
-    const visit = (f: number) => {
-      while (lo < activeOffsets.length && activeOffsets[lo] <= f) lo++;
-      if (hi < lo) hi = lo;
-      while (hi < activeOffsets.length && activeOffsets[hi] <= f + HORIZON_DAYS) hi++;
-      const y = hi - lo;
-      const key = f * 16 + kc;
-      if (g === f) MatchedCellsBuilder.add(this.byF, key, 9, 0, y);
-      else if (g === -1) MatchedCellsBuilder.add(this.byF, key, 9, 6, y);
-      else if (g <= f + HORIZON_DAYS) MatchedCellsBuilder.add(this.byF, key, 9, 3, y);
-      else MatchedCellsBuilder.add(this.later, key * 4096 + Math.floor(g / this.bucketDays), 3, 0, y);
-    };
     // active days f of the window before the first use, then the first-use day itself (it counts
     // even if not listed as active)
-    for (const f of activeOffsets) {
-      if (f > lastF) break;
-      visit(f);
+    for (let i = 0; i <= len; i++) {
+      let f: number;
+      if (i < len && activeOffsets[i] <= lastF) f = activeOffsets[i];
+      else if (g !== -1) {
+        f = g;
+        i = len;
+      } else break;
+      while (lo < len && activeOffsets[lo] <= f) lo++;
+      if (hi < lo) hi = lo;
+      while (hi < len && activeOffsets[hi] <= f + HORIZON_DAYS) hi++;
+      const y = hi - lo;
+      const key = f * 16 + kc;
+      if (g === f) this.addF(key, 0, y);
+      else if (g === -1) this.addF(key, 6, y);
+      else if (g <= f + HORIZON_DAYS) this.addF(key, 3, y);
+      else MatchedCellsBuilder.add(this.later, key * 4096 + Math.floor(g / this.bucketDays), 3, 0, y);
     }
-    if (g !== -1) visit(g);
   }
 
   /** The sparse cells as stored: `"f.k"` and `"f.k.b"` keys. */
   cells(): MatchedCells {
     const out: MatchedCells = {};
     const fk = (key: number) => `${Math.floor(key / 16)}.${key % 16}`;
-    for (const [key, v] of [...this.byF].sort((a, b) => a[0] - b[0])) out[fk(key)] = v;
+    for (let key = 0; key * 9 < this.byF.length; key++) {
+      const v = this.byF.subarray(key * 9, key * 9 + 9);
+      if (v[0] || v[3] || v[6]) out[fk(key)] = Array.from(v);
+    }
     for (const [key, v] of [...this.later].sort((a, b) => a[0] - b[0])) out[`${fk(Math.floor(key / 4096))}.${key % 4096}`] = v;
     return out;
   }

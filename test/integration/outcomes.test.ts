@@ -118,14 +118,20 @@ describe('outcomes recover a simulated world', () => {
     expect((await outcome('strong')).confounded).toBe(false);
   });
 
-  it('the matched adopters-vs-non-adopters comparison sees the engagement lift of a strong feature', async () => {
+  it('the matched adopters-vs-non-adopters comparison: a positive effect whose interval covers the true lift', async () => {
     const e = (await outcome('strong')).engagement;
     expect(e.adopters.n + e.nonAdopters.n).toBeGreaterThan(100);
     expect(e.did).toBeGreaterThan(0); // descriptive
     expect(e.horizonDays).toBe(14);
     expect(e.matched).toBeGreaterThan(20);
     expect(e.effect).toBeGreaterThan(0);
-    expect(e.ci95[0]).toBeGreaterThan(0);
+    // the simulator's lift: 2 extra active days per 28 = 1 per 14 days after first use
+    expect(e.ci95[0]).toBeLessThanOrEqual(1);
+    expect(e.ci95[1]).toBeGreaterThanOrEqual(1);
+    // the null-effect epic's interval covers 0
+    const nul = (await outcome('null-effect')).engagement;
+    expect(nul.ci95[0]).toBeLessThanOrEqual(0);
+    expect(nul.ci95[1]).toBeGreaterThanOrEqual(0);
   });
 
   it('impact summarises the portfolio per theme and per shipped epic', async () => {
