@@ -444,7 +444,7 @@ export function meanShiftNeweyWest(points: readonly { day: number; value: number
   const after = obs.filter((p) => p.day >= splitDay).map((p) => p.value);
   const m0 = mean(before);
   const m1 = mean(after);
-  if (m0 === null || m1 === null) return empty;
+  if (m0 === null || m1 === null || !Number.isFinite(m1 - m0)) return empty;
   const lift = m1 - m0;
   const n = obs.length;
   const n1 = after.length;

@@ -356,6 +356,9 @@ describe('meanShiftNeweyWest', () => {
     expect(meanShiftNeweyWest(series([1, 2, 3]), 20_000)).toMatchObject({ lift: null, se: null, pValue: null });
     expect(meanShiftNeweyWest(series([1, 2]), 20_001)).toMatchObject({ lift: 1, se: null, ci95: null, pValue: null });
     expect(meanShiftNeweyWest(series([1, 1, 2, 2]), 20_002)).toMatchObject({ lift: 1, se: null, ci95: null, pValue: null });
+    expect(meanShiftNeweyWest(series([-1.7e308, -1.7e308, 1.7e308, 1.7e308]), 20_002)).toMatchObject({ lift: null, se: null });
+    // the store's smallest magnitudes still give an interval
+    expect(meanShiftNeweyWest(series([1e-130, 3e-130, 2e-130, 5e-130, 4e-130]), 20_002).ci95).not.toBeNull();
   });
 });
 
