@@ -1,6 +1,7 @@
 /**
  * Statistics for outcome measurement: moments, Student t distribution, Welch's
- * unequal-variance t interval/test, Wilson score interval, NPS. Pure, dependency-free.
+ * unequal-variance t interval/test, Wilson score interval, NPS, a mean shift with Newey–West
+ * (HAC) standard errors for autocorrelated daily series, clipping to a scale. Pure, dependency-free.
  *
  * Null convention: where a quantity is undefined for the data (no observations, a single
  * observation, no spread) the functions return `null`, never NaN or ±Infinity, so a
