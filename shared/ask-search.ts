@@ -51,8 +51,16 @@ export function suggestionsFor(ask: Ask, roadmap: Roadmap, asks: readonly Ask[],
     epicIndex.search(q, SEARCH).map((h) => ({ epicId: String(h.id), score: h.score })),
     limit,
   );
+  // asks worded the same are one suggestion (the best-scored of them)
+  const seen = new Set<string>();
   const similarAsks = ranked(
-    askIndex.search(q, SEARCH).map((h) => ({ id: String(h.id), title: String(h.title), score: h.score })),
+    askIndex
+      .search(q, SEARCH)
+      .map((h) => ({ id: String(h.id), title: String(h.title), score: h.score }))
+      .filter((h) => {
+        const k = h.title.trim().toLowerCase();
+        return seen.has(k) ? false : (seen.add(k), true);
+      }),
     limit,
   );
   return { epics, similarAsks };

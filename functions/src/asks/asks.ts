@@ -21,7 +21,7 @@ import {
 } from '../../../shared/asks';
 import { usageKeysOf } from '../../../shared/attribution';
 import { summarize } from '../../../shared/errors';
-import { dayNumber, todayUtc } from '../../../shared/primitives';
+import { dateOfDay, dayNumber, todayUtc } from '../../../shared/primitives';
 import type { UserActivity } from '../../../shared/outcome-types';
 import { monthsBetween } from '../analytics/rollup';
 import { epicOutcome } from '../analytics/outcomes';
@@ -145,7 +145,7 @@ export async function epicDemand(s: Services, epicId: string, asOf?: string): Pr
   for (const a of mine) if (a.account && !accounts.has(a.account.id)) accounts.set(a.account.id, a.account.name);
   const members = await s.asks.members([...accounts.keys()]);
   const users = [...new Set([...requesters, ...[...members.values()].flat()])];
-  const activity = await s.asks.activityOf(users, monthsBetween(epic.shippedAt, A));
+  const activity = await s.asks.activityOf(users, monthsBetween(epic.shippedAt, dateOfDay(last)));
   const keys = usageKeysOf(epic);
   let rqActive = 0;
   let rqAdopters = 0;
