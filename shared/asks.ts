@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { isoDate, isStorableNumber, isWellFormed, slugId } from './primitives';
 import { wilson, type Interval } from './stats';
+import { ASK_FIELD_PATHS, type AskFieldPath } from './constants';
 import { asksOfEpic, byNewest, demandByEpic, demandOf, describeDemand, DEFAULT_DEMAND_WEIGHT, demandScores, formatMoney } from './demand';
 
 export { asksOfEpic, byNewest, demandByEpic, demandOf, describeDemand, DEFAULT_DEMAND_WEIGHT, demandScores, formatMoney };
@@ -140,9 +141,7 @@ export const AskBatchResult = z
   .meta({ id: 'AskBatchResult' });
 export type AskBatchResult = z.infer<typeof AskBatchResult>;
 
-/** The ask fields a CSV column can be mapped to (dotted for nested ones). */
-export const ASK_FIELD_PATHS = ['externalId', 'source', 'title', 'text', 'account.id', 'account.name', 'account.plan', 'account.arr', 'requesterId', 'askedAt', 'url', 'epicIds'] as const;
-export type AskFieldPath = (typeof ASK_FIELD_PATHS)[number];
+export { ASK_FIELD_PATHS, type AskFieldPath };
 
 export const AskImportRequest = z
   .object({

@@ -1,6 +1,7 @@
 /** Import asks from a CSV: paste or pick a file, map columns to ask fields, preview (dry run), import. */
 import { useId, useMemo, useState, type ChangeEvent } from 'react';
-import { ASK_FIELD_PATHS, type AskFieldPath, type AskImportResult } from '../../../../../shared/asks';
+import type { AskImportResult } from '../../../../../shared/asks';
+import { ASK_FIELD_PATHS, type AskFieldPath } from '../../../../../shared/constants';
 import { Dialog } from '../../../components/Dialog';
 import { FormError } from '../../../components/States';
 import { useMutation } from '../../../lib/query';

@@ -2,7 +2,7 @@
  * The header row of a CSV (RFC 4180 quoting) and a first guess of the column mapping, so the
  * import dialog can offer columns before the server parses the whole file.
  */
-import type { AskFieldPath } from '../../../../../shared/asks';
+import type { AskFieldPath } from '../../../../../shared/constants';
 
 /** Cells of the first record (quoted cells may hold commas, quotes and newlines). */
 export function csvHeader(csv: string): string[] {
