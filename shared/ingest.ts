@@ -135,6 +135,8 @@ export interface NormalizedEvent {
   /** properties.epicId when it is a string */
   epicId?: string;
   survey?: { scale: 'csat' | 'nps'; score: number };
+  /** group calls: the account (Segment groupId) the user belongs to */
+  groupId?: string;
 }
 
 export interface TimeRules {
@@ -182,6 +184,7 @@ export function normalize(
     date: utcDate(at),
     receivedAt: rules.receivedAt,
   };
+  if (type === 'group' && e.groupId) out.groupId = e.groupId;
   if (type === 'track' && e.event) {
     out.event = e.event;
     const p = e.properties ?? {};

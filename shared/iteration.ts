@@ -4,6 +4,7 @@
  * Binding shapes: ../shared/DESIGN.md "Shapes" (Iteration). Pure: no AWS, Hono or React imports.
  */
 import { z } from 'zod';
+import { DemandSummary, describeDemand } from './asks';
 import { isoDate } from './primitives';
 import { Roadmap, Target, Estimate, EpicStatus, type Epic } from './roadmap';
 import { Decision, type Review } from './review';
@@ -70,6 +71,8 @@ export const Iteration = z
     author: z.string(),
     roadmap: Roadmap,
     outcomes: z.array(OutcomeSummary),
+    /** customer demand per epic when the snapshot was taken (epics with asks only) */
+    demand: z.record(z.string(), DemandSummary).optional(),
   })
   .meta({ id: 'Iteration' });
 export type Iteration = z.infer<typeof Iteration>;
@@ -339,6 +342,9 @@ export function diffIterations(older: Iteration, newer: Iteration): IterationDif
     const decision = newerOutcomes.get(citeId)?.decision ?? olderOutcomes.get(citeId)?.decision ?? undefined;
     const parts = cited ? outcomeFigures(cited) : [];
     if (decision) parts.push(`decision ${decision}`);
+    // added or moved: the asks behind it, as they stood in the newer snapshot
+    const asked = change.kind === 'added' || change.kind === 'moved' ? newer.demand?.[epic.id] : undefined;
+    if (asked && asked.asks > 0) parts.push(describeDemand(asked));
     let evidence: string | undefined;
     if (parts.length > 0) {
       const subject =

@@ -15,6 +15,7 @@ import { Estimate, Roadmap, Target, type Epic, type Milestone } from './roadmap'
 import type { Review, Decision } from './review';
 import { factorFor, type Calibration } from './calibration';
 import { Iteration, describeTargetResult, formatNumber, formatPercent, type OutcomeSummary } from './iteration';
+import { DEFAULT_DEMAND_WEIGHT, DemandSummary, demandScores, describeDemand } from './asks';
 
 // ---------------------------------------------------------------------------
 // Schemas
@@ -52,6 +53,11 @@ export const PlanRequest = z
     asOf: isoDate.optional(),
     /** with asOf: milestones starting more than this many months after asOf are skipped */
     horizonMonths: z.number().int().min(1).max(12).optional(),
+    /**
+     * how much customer demand (asks) weighs against the calibrated outcome value: 0 ignores asks,
+     * 1 follows them alone; default 0.3
+     */
+    demandWeight: z.number().min(0).max(1).optional(),
   })
   .strict()
   .meta({ id: 'PlanRequest' });
@@ -75,6 +81,10 @@ export const PlanProposal = z
         design: z.number(),
         /** a proposed follow-up epic (created by acceptPlan) */
         followUp: z.boolean(),
+        /** the customer demand behind it, when it has asks */
+        demand: DemandSummary.optional(),
+        /** what the optimiser maximised the sum of: (1 − w) × value ÷ the largest value + w × demand score (= value without asks) */
+        priority: z.number().optional(),
         reason: z.string(),
       }),
     ),
@@ -102,6 +112,8 @@ export const PlanProposal = z
     optimal: z.boolean(),
     nodes: z.number().int(),
     warnings: z.array(z.string()),
+    /** the demand weight used (0 when there are no asks) */
+    demandWeight: z.number(),
   })
   .meta({ id: 'PlanProposal' });
 export type PlanProposal = z.infer<typeof PlanProposal>;
@@ -160,6 +172,9 @@ export interface PlanArgs {
   asOf?: string;
   horizonMonths?: number;
   nodeBudget?: number;
+  /** customer demand per epic (from asks) and its weight (default DEFAULT_DEMAND_WEIGHT) */
+  demand?: Record<string, DemandSummary>;
+  demandWeight?: number;
 }
 
 /** Weeks are compared in integer micro-weeks so sums are exact and capacity is respected exactly. */
@@ -182,6 +197,11 @@ interface Candidate {
   score: number;
   factor: number;
   n: number;
+  demand?: DemandSummary;
+  /** demand score 0 … 1 relative to the most-asked candidate */
+  demandScore: number;
+  /** what the search maximises: value, or with demand the blend (see PlanProposal.priority) */
+  priority: number;
 }
 
 interface PlannedMilestone {
@@ -340,6 +360,9 @@ export function plan(args: PlanArgs): PlanProposal {
       score: s.score,
       factor,
       n,
+      ...(args.demand?.[p.id] ? { demand: args.demand[p.id] } : {}),
+      demandScore: 0,
+      priority: s.value,
     };
     if (!(s.value > 0)) {
       excluded.push({ epicId: p.id, code: 'zero_score', reason: 'score 0: reach, impact or confidence is 0' });
@@ -359,11 +382,27 @@ export function plan(args: PlanArgs): PlanProposal {
     }
     cands.push(c);
   }
-  // branch order: score desc (knapsack density), then id — fixes which of equal plans wins
-  cands.sort((a, b) => b.score - a.score || byCodeUnits(a.id, b.id));
+  // customer demand: blend with the outcome value when there are asks and a weight
+  const anyDemand = cands.some((c) => c.demand && c.demand.asks > 0);
+  const w = anyDemand ? (args.demandWeight ?? DEFAULT_DEMAND_WEIGHT) : 0;
+  if (w > 0) {
+    const scores = demandScores(args.demand ?? {}, cands.map((c) => c.id));
+    const maxValue = Math.max(...cands.map((c) => c.value));
+    for (const c of cands) {
+      c.demandScore = scores.get(c.id) ?? 0;
+      c.priority = (1 - w) * (c.value / maxValue) + w * c.demandScore;
+    }
+    for (const c of cands.filter((x) => !(x.priority > 0))) {
+      excluded.push({ epicId: c.id, code: 'zero_score', reason: `no customer asks and demand weight ${formatNumber(w)}: with the weight at 1 only asked-for epics are planned` });
+    }
+    cands.splice(0, cands.length, ...cands.filter((x) => x.priority > 0));
+  }
+  const density = (c: Candidate) => c.priority / Math.max(MIN_EFFORT_WEEKS, weeks(c.engU + c.desU));
+  // branch order: priority density desc (knapsack density; the score without asks), then id — fixes which of equal plans wins
+  cands.sort((a, b) => (w > 0 ? density(b) - density(a) : b.score - a.score) || byCodeUnits(a.id, b.id));
 
   const search = branchAndBound(
-    cands,
+    w > 0 ? cands.map((c) => ({ engU: c.engU, desU: c.desU, value: c.priority, score: density(c) })) : cands,
     ms.map((m) => Math.max(0, m.capE - m.commE)),
     ms.map((m) => Math.max(0, m.capD - m.commD)),
     args.nodeBudget ?? DEFAULT_NODE_BUDGET,
@@ -397,7 +436,9 @@ export function plan(args: PlanArgs): PlanProposal {
       engineering: c.estimate.effortWeeks.engineering,
       design: c.estimate.effortWeeks.design,
       followUp: c.proposedFollowUpOf !== undefined,
-      reason: `${c.proposedFollowUpOf ? `proposed follow-up of ${c.proposedFollowUpOf}; ` : ''}${scoreText(c)}; ${fits}`,
+      ...(c.demand ? { demand: c.demand } : {}),
+      ...(w > 0 ? { priority: round(c.priority) } : {}),
+      reason: `${c.proposedFollowUpOf ? `proposed follow-up of ${c.proposedFollowUpOf}; ` : ''}${scoreText(c)}${demandText(c, w)}; ${fits}`,
     });
   }
   for (let i = 0; i < cands.length; i++) {
@@ -409,11 +450,11 @@ export function plan(args: PlanArgs): PlanProposal {
       .join(', ');
     excluded.push(
       roomNow && !search.optimal
-        ? { epicId: c.id, code: 'search_budget', reason: `not placed: the search stopped before placing it (${scoreText(c)})` }
+        ? { epicId: c.id, code: 'search_budget', reason: `not placed: the search stopped before placing it (${scoreText(c)}${demandText(c, w)})` }
         : {
             epicId: c.id,
             code: 'capacity',
-            reason: `not placed: ${scoreText(c)}, lower value than the placed epics for the capacity it needs (${formatNumber(weeks(c.engU))} eng + ${formatNumber(weeks(c.desU))} design weeks; left: ${left})`,
+            reason: `not placed: ${scoreText(c)}${demandText(c, w)}, lower ${w > 0 ? 'priority' : 'value'} than the placed epics for the capacity it needs (${formatNumber(weeks(c.engU))} eng + ${formatNumber(weeks(c.desU))} design weeks; left: ${left})`,
           },
     );
   }
@@ -447,7 +488,14 @@ export function plan(args: PlanArgs): PlanProposal {
     optimal: search.optimal,
     nodes: search.nodes,
     warnings,
+    demandWeight: w,
   };
+}
+
+/** The demand side of a reason: "; demand: 41 accounts, $380k ARR asked (score 0.83, weight 0.3)". */
+function demandText(c: Candidate, w: number): string {
+  if (w === 0) return c.demand ? `; demand: ${describeDemand(c.demand)}` : '';
+  return `; demand: ${describeDemand(c.demand)} (score ${formatNumber(c.demandScore)}, weight ${formatNumber(w)})`;
 }
 
 function scoreText(c: Candidate): string {

@@ -17,6 +17,7 @@ import { roadmapRoutes } from './routes/roadmap';
 import { ingestRoutes } from './routes/ingest';
 import { outcomeRoutes } from './routes/outcomes';
 import { iterationRoutes } from './routes/iterations';
+import { askIngestRoutes, askRoutes } from './routes/asks';
 import type { Services } from './services';
 
 export const API_BODY_LIMIT = 2 * 1024 * 1024;
@@ -65,10 +66,14 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     meRoute(r);
     outcomeRoutes(r);
     iterationRoutes(r);
+    askRoutes(r);
     app.route('/api/v1', api);
   }
 
-  if (parts.has('ingest')) ingestRoutes(app, registry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
+  if (parts.has('ingest')) {
+    ingestRoutes(app, registry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
+    askIngestRoutes(app, registry);
+  }
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((err, c) => {

@@ -1,5 +1,6 @@
 /** Runtime configuration, read once from the environment and validated at start-up. */
 import { z } from 'zod';
+import { AskSource, DEFAULT_ASK_SOURCES } from '../../shared/asks';
 
 const bool = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
@@ -20,6 +21,12 @@ export const ConfigSchema = z.object({
   SEXTANT_MAX_FUTURE_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(24 * 60),
   SEXTANT_RAW_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(400),
   SEXTANT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  /** sources a customer ask may come from (comma-separated) */
+  SEXTANT_ASK_SOURCES: z
+    .string()
+    .default(DEFAULT_ASK_SOURCES.join(','))
+    .transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(AskSource).min(1, 'SEXTANT_ASK_SOURCES needs at least one source')),
   SEXTANT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;

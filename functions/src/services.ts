@@ -2,6 +2,7 @@
 import type { Config } from './config';
 import type { DemoWorld } from './demo/fabrikam';
 import { AnalyticsStore } from './store/analytics-store';
+import { AskStore } from './store/ask-store';
 import type { Store } from './store/client';
 import { EventStore } from './store/event-store';
 import { IterationStore } from './store/iteration-store';
@@ -16,6 +17,7 @@ export interface Services {
   keys: KeyStore;
   events: EventStore;
   analytics: AnalyticsStore;
+  asks: AskStore;
   reviews: ReviewStore;
   iterations: IterationStore;
   /** keyed-hash key for pseudonymising user ids */
@@ -41,6 +43,7 @@ export function createServices(config: Config, store: Store, pseudonymKey: Buffe
     keys: new KeyStore(store),
     events: new EventStore(store),
     analytics: new AnalyticsStore(store),
+    asks: new AskStore(store),
     reviews: new ReviewStore(store),
     iterations: new IterationStore(store),
     pseudonymKey,

@@ -71,6 +71,15 @@ export function fixtureRoadmap(today = todayUtc()): Roadmap {
 
 const event = (n: number, extra: Record<string, unknown> = {}) => ({ userId: `authz-user-${n % 5}`, messageId: `authz-${n}`, ...extra });
 
+const ask = (e: RouteEnv, n: number) => ({ source: 'support', title: `Matrix ask ${n}`, askedAt: e.today, account: { id: 'acme', name: 'Acme', arr: 1000 } });
+
+/** Create an ask as admin and return its path. */
+async function askPath(env: RouteEnv, n: number): Promise<RouteRequest> {
+  const res = await env.admin('POST', '/api/v1/asks', ask(env, n));
+  if (res.status !== 201) throw new Error(`fixture: POST /api/v1/asks answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return { path: `/api/v1/asks/${res.body.id as string}` };
+}
+
 /** Create an entity as admin and return the path that deletes it. */
 async function created(env: RouteEnv, list: string, body: Record<string, unknown>): Promise<RouteRequest> {
   const res = await env.admin('POST', `/api/v1/${list}`, body);
@@ -155,6 +164,22 @@ export const ROUTES: RouteEntry[] = [
     request: (_e, n) => ({ path: '/api/v1/plan/accept', body: { capacity: [{ milestoneId: 'm-now', engineering: 10, design: 2 }], iterationName: `Accepted ${n}` } }),
   },
 
+  // customer asks
+  { method: 'GET', path: '/api/v1/asks', min: 'viewer', allowed: 200, request: () => ({ path: '/api/v1/asks?status=new' }) },
+  { method: 'POST', path: '/api/v1/asks', min: 'editor', allowed: 201, request: (e, n) => ({ path: '/api/v1/asks', body: ask(e, n) }) },
+  { method: 'GET', path: '/api/v1/asks/{id}', min: 'viewer', allowed: 200, request: (e, n) => askPath(e, n) },
+  { method: 'PATCH', path: '/api/v1/asks/{id}', min: 'editor', allowed: 200, request: async (e, n) => ({ ...(await askPath(e, n)), body: { epicIds: ['planned-epic'] } }) },
+  { method: 'DELETE', path: '/api/v1/asks/{id}', min: 'editor', allowed: 204, request: (e, n) => askPath(e, n) },
+  { method: 'GET', path: '/api/v1/asks/{id}/suggestions', min: 'viewer', allowed: 200, request: async (e, n) => ({ path: `${(await askPath(e, n)).path}/suggestions` }) },
+  {
+    method: 'POST',
+    path: '/api/v1/asks/import',
+    min: 'editor',
+    allowed: 200,
+    request: (e, n) => ({ path: '/api/v1/asks/import?dryRun=1', body: { csv: `Subject,Date\nMatrix ask ${n},${e.today}\n`, mapping: { title: 'Subject', askedAt: 'Date' }, defaults: { source: 'support' } } }),
+  },
+  { method: 'GET', path: '/api/v1/epics/{id}/demand', min: 'viewer', allowed: 200, request: () => ({ path: '/api/v1/epics/shipped-epic/demand' }) },
+
   // ingest (write keys)
   { method: 'POST', path: '/v1/batch', min: 'ingest', allowed: 200, request: (_e, n) => ({ path: '/v1/batch', body: { batch: [{ type: 'track', event: 'Matrix Used', ...event(n) }] } }) },
   { method: 'POST', path: '/v1/track', min: 'ingest', allowed: 200, request: (_e, n) => ({ path: '/v1/track', body: event(n, { event: 'Matrix Used' }) }) },
@@ -163,6 +188,7 @@ export const ROUTES: RouteEntry[] = [
   { method: 'POST', path: '/v1/identify', min: 'ingest', allowed: 200, request: (_e, n) => ({ path: '/v1/identify', body: event(n, { traits: { plan: 'pro' } }) }) },
   { method: 'POST', path: '/v1/group', min: 'ingest', allowed: 200, request: (_e, n) => ({ path: '/v1/group', body: event(n, { groupId: 'acme' }) }) },
   { method: 'POST', path: '/v1/alias', min: 'ingest', allowed: 200, request: (_e, n) => ({ path: '/v1/alias', body: event(n, { previousId: `anon-${n}` }) }) },
+  { method: 'POST', path: '/v1/asks', min: 'ingest', allowed: 200, request: (e, n) => ({ path: '/v1/asks', body: { asks: [{ ...ask(e, n), externalId: `matrix-${n}` }] } }) },
   { method: 'POST', path: '/v1/metrics', min: 'ingest', allowed: 200, request: (e, n) => ({ path: '/v1/metrics', body: { metrics: [{ name: 'matrix_kpi', date: e.today, value: n }] } }) },
 ];
 

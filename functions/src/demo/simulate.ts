@@ -39,6 +39,8 @@ export interface SimulationOptions {
   kpiBase?: Record<string, number>;
   /** extra events per active user-day (page views etc.), to scale volume without changing outcomes */
   extraEventsPerActiveDay?: number;
+  /** epic → users who asked for it and their adoption chance (a planted asks effect; same draws otherwise) */
+  askers?: Record<string, { users: string[]; adoption: number }>;
 }
 
 export interface SegmentTrack {
@@ -88,7 +90,13 @@ export function simulate(opts: SimulationOptions): Simulation {
     const joined = first + Math.floor(rnd.next() * rnd.next() * (last - first));
     return { id: `user-${String(i + 1).padStart(5, '0')}`, p, joined, adopts: new Map<string, boolean>(), adoptedOn: new Map<string, number>() };
   });
-  for (const u of users) for (const e of shippedTruths) u.adopts.set(e.epicId, rnd.next() < e.adoption);
+  const askers = new Map(Object.entries(opts.askers ?? {}).map(([epicId, a]) => [epicId, { users: new Set(a.users), adoption: a.adoption }]));
+  for (const u of users) {
+    for (const e of shippedTruths) {
+      const asked = askers.get(e.epicId);
+      u.adopts.set(e.epicId, rnd.next() < (asked?.users.has(u.id) ? asked.adoption : e.adoption));
+    }
+  }
 
   const events: SegmentTrack[] = [];
   let seq = 0;

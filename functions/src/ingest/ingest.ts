@@ -160,6 +160,9 @@ export async function ingest(services: Services, req: IngestRequest): Promise<In
     missing = await events.missingFacts(events.factItems(facts.users, facts.surveys));
   }
   if (missing.size) await events.putFacts(missing.values());
+  // account membership (Segment `group`): which users belong to an asking account
+  const members = accepted.flatMap((e) => (e.type === 'group' && e.groupId && candidates.get(e.messageId)?.u ? [{ accountId: e.groupId, user: candidates.get(e.messageId)!.u! }] : []));
+  if (members.length) await services.asks.putMembers(members);
   const duplicates = accepted.length - fresh.length;
   const result: IngestResult = { success: true, accepted: fresh.length, duplicates, rejected };
   const today = utcDate(receivedAt);

@@ -4,6 +4,9 @@ import { createApp } from '../app';
 import type { DemoWorld } from '../demo/fabrikam';
 import { pushSimulation, simulate, type Send } from '../demo/simulate';
 import { runRollup } from '../analytics/rollup';
+import { askIdOf } from '../asks/asks';
+import { fabrikamAsks, type DemoAsks } from '../demo/fabrikam-asks';
+import { patchAsk } from '../../../shared/asks';
 import type { Services } from '../services';
 
 export const DEMO_USERS = 2000;
@@ -20,11 +23,27 @@ export function inProcessSender(services: Services, writeKey: string): Send {
 
 export async function simulateDemo(services: Services, world: DemoWorld, today: string, users = DEMO_USERS) {
   const key = await services.keys.create({ name: 'demo simulator', scope: 'ingest' });
+  const demoAsks = fabrikamAsks(world.roadmap, today, users);
   try {
-    const sim = simulate({ roadmap: world.roadmap, truths: world.truths, from: world.historyStart, to: addDays(today, -1), users, seed: 7 });
-    await pushSimulation(sim, inProcessSender(services, key.key), { parallel: 4 });
+    const sim = simulate({ roadmap: world.roadmap, truths: world.truths, from: world.historyStart, to: addDays(today, -1), users, seed: 7, askers: demoAsks.askers });
+    const send = inProcessSender(services, key.key);
+    await pushSimulation(sim, send, { parallel: 4 });
+    await seedAsks(services, send, demoAsks, world.historyStart);
   } finally {
     await services.keys.revoke(key.id);
   }
   await runRollup(services, { force: true });
+}
+
+/** The demo's customer asks, brand memberships (Segment `group` calls) and a few declines. */
+async function seedAsks(services: Services, send: Send, demo: DemoAsks, historyStart: string) {
+  const res = await send('/v1/asks', { asks: demo.asks });
+  if (res.status !== 200 || (res.json as { rejected: unknown[] }).rejected.length) throw new Error(`demo asks refused: ${JSON.stringify(res.json).slice(0, 500)}`);
+  const groups = demo.members.map((m, i) => ({ type: 'group', userId: m.userId, groupId: m.groupId, messageId: `demo-group-${i}`, timestamp: `${historyStart}T08:00:00Z` }));
+  await send('/v1/batch', { batch: groups });
+  const now = new Date(services.now()).toISOString();
+  for (const d of demo.declined) {
+    const ask = await services.asks.get(askIdOf({ externalId: d.externalId } as never, 'content'));
+    if (ask) await services.asks.put(patchAsk(ask, { status: 'declined', declinedReason: d.reason }, now));
+  }
 }

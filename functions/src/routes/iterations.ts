@@ -5,6 +5,7 @@ import { Calibration, calibrate } from '../../../shared/calibration';
 import { Iteration, IterationDiff, IterationHeader, IterationInput, diffIterations, summarizeOutcome } from '../../../shared/iteration';
 import { PlanAcceptRequest, PlanAccepted, PlanProposal, PlanRequest, acceptPlan, plan } from '../../../shared/planner';
 import { allOutcomes } from '../analytics/outcomes';
+import { demandByEpic } from '../../../shared/asks';
 import { badRequest, notFound } from '../errors';
 import { endpoint, type Router } from '../http';
 import type { Services } from '../services';
@@ -13,22 +14,23 @@ import type { Services } from '../services';
 /** Freeze the roadmap and every shipped epic's outcome as of a day. */
 export async function createIteration(s: Services, input: { name: string; asOf?: string }, author: string): Promise<Iteration> {
   const { asOf, roadmap, outcomes } = await allOutcomes(s, input.asOf);
-  const latest = await s.reviews.latestOf(outcomes.map((o) => o.epicId));
+  const [latest, asks] = await Promise.all([s.reviews.latestOf(outcomes.map((o) => o.epicId)), s.asks.all()]);
+  const demand = demandByEpic(asks, asOf);
   const createdAt = new Date(s.now()).toISOString();
   const id = `it-${createdAt.replace(/[-:]/g, '').slice(0, 15).toLowerCase()}-${randomBytes(3).toString('hex')}`;
-  const iteration: Iteration = { id, name: input.name, asOf, createdAt, author, roadmap, outcomes: outcomes.map((o) => summarizeOutcome(o, latest[o.epicId])) };
+  const iteration: Iteration = { id, name: input.name, asOf, createdAt, author, roadmap, outcomes: outcomes.map((o) => summarizeOutcome(o, latest[o.epicId])), ...(Object.keys(demand).length ? { demand } : {}) };
   return s.iterations.create(iteration);
 }
 
 async function proposal(s: Services, req: PlanRequest) {
   const { asOf, roadmap, outcomes } = await allOutcomes(s, req.asOf);
-  const latest = await s.reviews.latestOf(outcomes.map((o) => o.epicId));
+  const [latest, asks] = await Promise.all([s.reviews.latestOf(outcomes.map((o) => o.epicId)), s.asks.all()]);
   const summaries = outcomes.map((o) => summarizeOutcome(o, latest[o.epicId]));
   const calibration = calibrate(roadmap, outcomes.map((o) => ({ epicId: o.epicId, adoptionRate: o.adoption.rate, verdict: o.verdict })));
   const known = new Set(roadmap.milestones.map((m) => m.id));
   const unknown = req.capacity.filter((c) => !known.has(c.milestoneId)).map((c) => c.milestoneId);
   if (unknown.length) throw badRequest(`unknown milestone(s) in capacity: ${unknown.join(', ')}`);
-  const result = plan({ roadmap, capacity: req.capacity, calibration, outcomes: summaries, reviews: Object.values(latest), asOf, horizonMonths: req.horizonMonths });
+  const result = plan({ roadmap, capacity: req.capacity, calibration, outcomes: summaries, reviews: Object.values(latest), asOf, horizonMonths: req.horizonMonths, demand: demandByEpic(asks, asOf), demandWeight: req.demandWeight });
   return { roadmap, result };
 }
 

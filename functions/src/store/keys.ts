@@ -75,6 +75,17 @@ export const K = {
 
   // installation secrets and metadata
   meta: (name: string) => ({ PK: 'META', SK: name }),
+
+  // customer asks: one partition (asks arrive at human rates), id = hash of the external id when given
+  asksPartition: () => 'ASKS',
+  ask: (id: string) => ({ PK: 'ASKS', SK: `ASK#${id}` }),
+  askPrefix: 'ASK#',
+  // account membership from Segment `group` calls: which (pseudonymous) users belong to an account
+  accountMembersPartition: (accountId: string) => `ACCOUNT#${accountId}`,
+  accountMember: (accountId: string, userHash: string) => ({ PK: `ACCOUNT#${accountId}`, SK: `U#${userHash}` }),
+  accountMemberPrefix: 'U#',
+  /** one user's facts of a month: SK prefix within `userFactsPartition` */
+  userFactPrefix: (userHash: string) => `${userHash}#`,
 } as const;
 
 export const USER_FACT_SHARDS = 8;

@@ -1,7 +1,7 @@
 /** The route table: every page is its own lazy chunk (recharts never enters the initial bundle). */
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 
-export type NavId = 'impact' | 'roadmap' | 'iterations' | 'planner' | 'settings';
+export type NavId = 'impact' | 'roadmap' | 'asks' | 'iterations' | 'planner' | 'settings';
 
 export interface RouteDef {
   pattern: string;
@@ -14,6 +14,7 @@ export interface RouteDef {
 export const PRELOAD = {
   impact: () => import('../features/impact/components/ImpactPage'),
   roadmap: () => import('../features/roadmap/components/RoadmapPage'),
+  asks: () => import('../features/asks/components/AsksPage'),
   iterations: () => import('../features/iterations/components/IterationsPage'),
   planner: () => import('../features/planner/components/PlannerPage'),
   settings: () => import('../features/settings/components/SettingsPage'),
@@ -21,6 +22,7 @@ export const PRELOAD = {
 
 const ImpactPage = lazy(PRELOAD.impact);
 const RoadmapPage = lazy(PRELOAD.roadmap);
+const AsksPage = lazy(PRELOAD.asks);
 const EpicOutcomePage = lazy(() => import('../features/outcome/components/EpicOutcomePage'));
 const IterationsPage = lazy(PRELOAD.iterations);
 const PlannerPage = lazy(PRELOAD.planner);
@@ -29,6 +31,7 @@ const SettingsPage = lazy(PRELOAD.settings);
 export const ROUTES: RouteDef[] = [
   { pattern: '/impact', nav: 'impact', title: 'Impact', page: ImpactPage },
   { pattern: '/roadmap', nav: 'roadmap', title: 'Roadmap', page: RoadmapPage },
+  { pattern: '/asks', nav: 'asks', title: 'Customer asks', page: AsksPage },
   { pattern: '/epics/:id', nav: 'impact', title: 'Epic outcome', page: EpicOutcomePage },
   { pattern: '/iterations', nav: 'iterations', title: 'Iterations', page: IterationsPage },
   { pattern: '/iterations/:id', nav: 'iterations', title: 'Iteration', page: IterationsPage },
@@ -39,6 +42,7 @@ export const ROUTES: RouteDef[] = [
 export const NAV: { id: NavId; label: string; to: string; icon: string }[] = [
   { id: 'impact', label: 'Impact', to: '/impact', icon: '◎' },
   { id: 'roadmap', label: 'Roadmap', to: '/roadmap', icon: '▦' },
+  { id: 'asks', label: 'Asks', to: '/asks', icon: '✉' },
   { id: 'iterations', label: 'Iterations', to: '/iterations', icon: '↻' },
   { id: 'planner', label: 'Planner', to: '/planner', icon: '⚖' },
   { id: 'settings', label: 'Settings', to: '/settings', icon: '⚙' },

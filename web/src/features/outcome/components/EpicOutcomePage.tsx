@@ -12,6 +12,7 @@ import { formatDate } from '../../../lib/format';
 import { useOutcome } from '../api/get-outcome';
 import { AdoptionChart, EngagementChart, KpiCharts, SatisfactionChart } from './OutcomeCharts';
 import { ReviewForm, ReviewHistory } from './Review';
+import { DemandPanel } from './DemandPanel';
 import { TargetsTable, VerdictBanner } from './Verdict';
 
 /** What the numbers suggest (the PM decides): met → double down, missed but close → iterate, far off → sunset. */
@@ -110,6 +111,9 @@ export default function EpicOutcomePage({ params }: { params: Record<string, str
           )
         }
       </QueryView>
+      <div className="stack" style={{ marginTop: 'var(--gap, 20px)' }}>
+        <DemandPanel epicId={epicId} asOf={asOf} />
+      </div>
     </>
   );
 }

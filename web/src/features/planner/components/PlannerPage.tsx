@@ -1,6 +1,7 @@
 /** Planner: capacity per milestone → a proposal with reasons, exclusions and follow-ups → accept into the roadmap. */
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import type { PlanAccepted, PlanProposal } from '../../../../../shared/planner';
+import { DEFAULT_DEMAND_WEIGHT } from '../../../../../shared/demand';
 import type { Roadmap } from '../../../../../shared/roadmap';
 import { useRoadmap } from '../../../api/get-roadmap';
 import { Link } from '../../../app/router';
@@ -19,12 +20,14 @@ function CapacityForm({ roadmap, onPropose, pending }: { roadmap: Roadmap; onPro
   const today = todayIso();
   const [rows, setRows] = useState<CapacityRow[]>(() => capacityRows(roadmap, today));
   const [horizon, setHorizon] = useState('');
+  const [weight, setWeight] = useState(DEFAULT_DEMAND_WEIGHT);
   const [problems, setProblems] = useState<string[]>([]);
   const horizonId = useId();
+  const weightId = useId();
   const set = (i: number, patch: Partial<CapacityRow>) => setRows((rs) => rs.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const { request, problems: p } = planRequest(rows, { horizonMonths: horizon ? Number(horizon) : undefined });
+    const { request, problems: p } = planRequest(rows, { horizonMonths: horizon ? Number(horizon) : undefined, demandWeight: weight });
     setProblems(p);
     if (!p.length) onPropose(request);
   };
@@ -88,6 +91,16 @@ function CapacityForm({ roadmap, onPropose, pending }: { roadmap: Roadmap; onPro
               </option>
             ))}
           </select>
+        </div>
+        <div className="field field--inline demand-weight">
+          <label htmlFor={weightId}>Customer asks weigh</label>
+          <input id={weightId} type="range" min={0} max={1} step={0.05} value={weight} onChange={(e) => setWeight(Number(e.target.value))} aria-describedby={`${weightId}-hint`} />
+          <output htmlFor={weightId} className="num">
+            {Math.round(weight * 100)}%
+          </output>
+          <span id={`${weightId}-hint`} className="field__hint">
+            {weight === 0 ? 'asks are shown, not weighed' : weight === 1 ? 'only asked-for epics are planned' : `against ${Math.round((1 - weight) * 100)}% measured, calibrated value`}
+          </span>
         </div>
         <button type="submit" className="button button--primary" disabled={pending}>
           {pending ? 'Planning…' : 'Propose a plan'}

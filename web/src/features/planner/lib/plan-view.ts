@@ -38,7 +38,7 @@ export function capacityRows(roadmap: Pick<Roadmap, 'milestones' | 'epics'>, tod
 }
 
 /** The request for the included rows; problems when a number is missing or negative. */
-export function planRequest(rows: CapacityRow[], opts: { asOf?: string; horizonMonths?: number } = {}): { request: PlanInput; problems: string[] } {
+export function planRequest(rows: CapacityRow[], opts: { asOf?: string; horizonMonths?: number; demandWeight?: number } = {}): { request: PlanInput; problems: string[] } {
   const problems: string[] = [];
   const capacity = rows
     .filter((r) => r.include)
@@ -51,7 +51,12 @@ export function planRequest(rows: CapacityRow[], opts: { asOf?: string; horizonM
     });
   if (capacity.length === 0) problems.push('Include at least one milestone.');
   return {
-    request: { capacity, ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.horizonMonths ? { horizonMonths: opts.horizonMonths } : {}) },
+    request: {
+      capacity,
+      ...(opts.asOf ? { asOf: opts.asOf } : {}),
+      ...(opts.horizonMonths ? { horizonMonths: opts.horizonMonths } : {}),
+      ...(opts.demandWeight !== undefined ? { demandWeight: opts.demandWeight } : {}),
+    },
     problems,
   };
 }

@@ -1,12 +1,14 @@
 /** An epic on the timeline: coloured by status and verdict, and always labelled in words. */
 import type { ImpactEpic } from '../../../../../shared/impact';
 import type { Epic } from '../../../../../shared/roadmap';
+import type { DemandSummary } from '../../../../../shared/asks';
+import { describeDemand } from '../../../../../shared/demand';
 import { Link } from '../../../app/router';
-import { StatusBadge, VerdictBadge } from '../../../components/Badge';
+import { Badge, StatusBadge, VerdictBadge } from '../../../components/Badge';
 import { formatDate, formatNumber, formatPercent } from '../../../lib/format';
 
-/** What the card shows of a shipped epic's outcome (from GET /impact). */
-export type EpicOutcomeHint = Pick<ImpactEpic, 'verdict' | 'adoptionRate'>;
+/** What the card shows of a shipped epic's outcome (from GET /impact) and of the customer demand behind it (asks). */
+export type EpicOutcomeHint = Partial<Pick<ImpactEpic, 'verdict' | 'adoptionRate'>> & { demand?: DemandSummary };
 
 export function EpicCard({
   epic,
@@ -33,6 +35,11 @@ export function EpicCard({
       <div className="epic-card__meta">
         <StatusBadge status={epic.status} />
         {verdict && <VerdictBadge verdict={verdict} />}
+        {outcome?.demand && (
+          <Badge tone="info" icon="✉" title={describeDemand(outcome.demand)}>
+            {outcome.demand.accounts ? `${outcome.demand.accounts} account${outcome.demand.accounts === 1 ? '' : 's'}` : `${outcome.demand.asks} ask${outcome.demand.asks === 1 ? '' : 's'}`}
+          </Badge>
+        )}
       </div>
       <div className="epic-card__line">
         {epic.status === 'shipped' && epic.shippedAt ? (

@@ -2,6 +2,8 @@
 import { useMemo, useState } from 'react';
 import type { Epic, Milestone, Theme } from '../../../../../shared/roadmap';
 import { useImpact } from '../../../api/get-impact';
+import { useAllAsks } from '../../../api/get-asks';
+import { demandByEpic } from '../../../../../shared/demand';
 import { useRoadmap } from '../../../api/get-roadmap';
 import { useSearchParam } from '../../../app/router';
 import { useCan } from '../../../app/session';
@@ -57,11 +59,13 @@ export default function RoadmapPage() {
   const [notice, setNotice] = useState<string | null>(null);
   const today = todayIso();
 
+  const asks = useAllAsks();
   const outcomes = useMemo(() => {
     const m = new Map<string, EpicOutcomeHint>();
     for (const e of impact.data?.epics ?? []) m.set(e.id, { verdict: e.verdict, adoptionRate: e.adoptionRate });
+    for (const [id, demand] of Object.entries(demandByEpic(asks.data ?? []))) m.set(id, { ...m.get(id), demand });
     return m;
-  }, [impact.data]);
+  }, [impact.data, asks.data]);
 
   const roadmap = query.data;
   const layout = useMemo(() => (roadmap ? layoutTimeline(roadmap, { today, range }) : null), [roadmap, today, range]);
