@@ -1,0 +1,152 @@
+/**
+ * README sentences a new user relies on, checked through the HTTP API on a real store:
+ * - `group` and `alias` are acknowledged and carry no activity;
+ * - responses computed from rollups carry `freshness` (outcome and impact alike);
+ * - `windowDays` of an outcome: only the measured windows (28 and the targets' windows) are
+ *   served; any other answers 400 listing them, and the OpenAPI document says so.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../shared/primitives';
+import type { Roadmap } from '../../shared/roadmap';
+import { createTestContext, type TestContext } from '../helpers/context';
+
+const TODAY = '2026-11-20';
+const NOW = Date.parse(`${TODAY}T12:00:00.000Z`);
+const DAY1 = addDays(TODAY, -3);
+const at = (date: string, hour = 10) => `${date}T${String(hour).padStart(2, '0')}:00:00.000Z`;
+
+const roadmap: Roadmap = {
+  mission: { statement: 'Docs promises' },
+  themes: [{ id: 'core', name: 'Core' }],
+  milestones: [{ id: 'm1', name: 'M1', start: addDays(TODAY, -90), end: addDays(TODAY, 30) }],
+  epics: [
+    {
+      id: 'default-window',
+      title: 'Measured over the default window only',
+      themeId: 'core',
+      milestoneId: 'm1',
+      status: 'shipped',
+      shippedAt: addDays(TODAY, -60),
+      signals: { events: ['Default Used'] },
+      targets: [{ metric: 'adoption_rate', op: '>=', value: 0.1, windowDays: 28 }],
+    },
+    {
+      id: 'two-windows',
+      title: 'A target over 14 days too',
+      themeId: 'core',
+      milestoneId: 'm1',
+      status: 'shipped',
+      shippedAt: addDays(TODAY, -50),
+      signals: { events: ['Two Used'] },
+      targets: [
+        { metric: 'adoption_rate', op: '>=', value: 0.1, windowDays: 14 },
+        { metric: 'csat', op: '>=', value: 4, windowDays: 28 },
+      ],
+    },
+  ] as Roadmap['epics'],
+  stories: [],
+};
+
+let ctx: TestContext;
+const basic = () => ({ authorization: `Basic ${Buffer.from(`${ctx.tokens.ingest}:`).toString('base64')}` });
+const send = (path: string, body: unknown) => ctx.call('POST', path, { token: null, headers: basic(), body });
+const rollup = async () => expect((await ctx.call('POST', '/api/v1/rollups', { token: ctx.tokens.editor })).status).toBe(200);
+const activeOn = async (date: string) => {
+  const res = await ctx.call('GET', `/api/v1/impact?asOf=${TODAY}`, { token: ctx.tokens.viewer });
+  expect(res.status).toBe(200);
+  return (res.body.headline.productActiveTrend as { date: string; activeUsers: number }[]).find((p) => p.date === date)?.activeUsers;
+};
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  ctx.setNow(NOW);
+  const put = await ctx.call('PUT', '/api/v1/roadmap', { body: roadmap });
+  expect(put.status, JSON.stringify(put.body)).toBe(200);
+});
+afterAll(async () => ctx?.close());
+
+describe('group and alias carry no activity', () => {
+  it('a user whose only events of a day are group and alias calls is not active that day; any other event makes them active', async () => {
+    // single-event endpoints with Segment's bodies, and the same types in a batch
+    expect((await send('/v1/group', { userId: 'only-group', groupId: 'acme', messageId: 'g-1', timestamp: at(DAY1) })).body).toMatchObject({ accepted: 1 });
+    expect((await send('/v1/alias', { userId: 'only-alias', previousId: 'anon-1', messageId: 'a-1', timestamp: at(DAY1) })).body).toMatchObject({ accepted: 1 });
+    expect(
+      (await send('/v1/batch', {
+        batch: [
+          { type: 'group', userId: 'only-group-2', groupId: 'acme', messageId: 'g-2', timestamp: at(DAY1) },
+          { type: 'alias', userId: 'only-group-2', previousId: 'anon-2', messageId: 'a-2', timestamp: at(DAY1) },
+          { type: 'identify', userId: 'identified', traits: { plan: 'pro' }, messageId: 'i-1', timestamp: at(DAY1) },
+        ],
+      })).body,
+    ).toMatchObject({ accepted: 3, rejected: [] });
+    await rollup();
+    expect(await activeOn(DAY1)).toBe(1); // the identify alone
+
+    // a track by the group-only user on the same day makes them active
+    expect((await send('/v1/track', { userId: 'only-group', event: 'App Opened', messageId: 't-1', timestamp: at(DAY1, 11) })).body).toMatchObject({ accepted: 1 });
+    await rollup();
+    expect(await activeOn(DAY1)).toBe(2);
+  });
+});
+
+describe('freshness', () => {
+  it('impact carries freshness like an outcome: when the rollups ran and how long ago', async () => {
+    ctx.setNow(NOW + 60_000);
+    await rollup();
+    ctx.setNow(NOW + 60_000 + 90_000);
+    const impact = await ctx.call('GET', '/api/v1/impact', { token: ctx.tokens.viewer });
+    const outcome = await ctx.call('GET', '/api/v1/epics/default-window/outcome', { token: ctx.tokens.viewer });
+    expect(impact.status).toBe(200);
+    expect(outcome.status).toBe(200);
+    const rolledUpAt = new Date(NOW + 60_000).toISOString();
+    expect(impact.body.freshness).toEqual({ rolledUpAt, behindSeconds: 90 });
+    expect(outcome.body.freshness).toEqual(impact.body.freshness);
+    ctx.setNow(NOW);
+  });
+
+  it('before the first rollup, freshness says so (null, not a made-up time)', async () => {
+    const fresh = await createTestContext();
+    try {
+      const res = await fresh.call('GET', '/api/v1/impact', { token: fresh.tokens.viewer });
+      expect(res.status).toBe(200);
+      expect(res.body.freshness).toEqual({ rolledUpAt: null, behindSeconds: null });
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('windowDays of an outcome', () => {
+  const outcome = (epic: string, windowDays: number) => ctx.call('GET', `/api/v1/epics/${epic}/outcome?asOf=${TODAY}&windowDays=${windowDays}`, { token: ctx.tokens.viewer });
+
+  it('measures the default window and each target\'s window', async () => {
+    for (const [epic, w] of [['default-window', 28], ['two-windows', 14], ['two-windows', 28]] as const) {
+      const res = await outcome(epic, w);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.windowDays).toBe(w);
+    }
+  });
+
+  it('any other window answers 400 naming the allowed ones, in the message and in details', async () => {
+    const res = await outcome('default-window', 14);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_request');
+    expect(res.body.error.message).toMatch(/windowDays 14 is not measured for epic "default-window".*use one of 28$/);
+    expect(res.body.error.details).toEqual({ allowed: [28] });
+    const other = await outcome('two-windows', 60);
+    expect(other.status).toBe(400);
+    expect(other.body.error.details).toEqual({ allowed: [14, 28] });
+    expect(other.body.error.message).toMatch(/use one of 14, 28$/);
+    // beyond the largest window a target may have: refused by the query schema
+    expect((await outcome('two-windows', 181)).status).toBe(400);
+  });
+
+  it('the OpenAPI document describes which windows are measured', async () => {
+    const doc = (await ctx.call('GET', '/openapi.json', { token: null })).body;
+    const params = doc.paths['/api/v1/epics/{id}/outcome'].get.parameters as { name: string; description?: string; schema: { maximum?: number } }[];
+    const w = params.find((p) => p.name === 'windowDays')!;
+    expect(w.description).toMatch(/28 \(the default\) and the windowDays of each of its targets/);
+    expect(w.description).toMatch(/400/);
+    expect(w.schema.maximum).toBe(180);
+  });
+});
