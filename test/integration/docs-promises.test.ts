@@ -2,10 +2,13 @@
  * README sentences a new user relies on, checked through the HTTP API on a real store:
  * - `group` and `alias` are acknowledged and carry no activity;
  * - responses computed from rollups carry `freshness` (outcome and impact alike);
+ * - `rebuild` explains why stored and expected fact counts differ when nothing is wrong;
  * - `windowDays` of an outcome: only the measured windows (28 and the targets' windows) are
  *   served; any other answers 400 listing them, and the OpenAPI document says so.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rebuild } from '../../functions/src/analytics/jobs';
+import { describeRebuild } from '../../functions/src/cli/sextant';
 import { addDays } from '../../shared/primitives';
 import type { Roadmap } from '../../shared/roadmap';
 import { createTestContext, type TestContext } from '../helpers/context';
@@ -148,5 +151,27 @@ describe('windowDays of an outcome', () => {
     expect(w.description).toMatch(/28 \(the default\) and the windowDays of each of its targets/);
     expect(w.description).toMatch(/400/);
     expect(w.schema.maximum).toBe(180);
+  });
+});
+
+describe('rebuild explains the gap between expected and stored facts', () => {
+  it('counts the redundant plain user-day facts and prints stored = expected + redundant + extra − missing', async () => {
+    const x = await createTestContext();
+    try {
+      x.setNow(NOW);
+      const headers = { authorization: `Basic ${Buffer.from(`${x.tokens.ingest}:`).toString('base64')}` };
+      // the day's usage first, its plain page view in another request: a redundant plain fact
+      await x.call('POST', '/v1/batch', { token: null, headers, body: { batch: [{ event: 'Try-On Started', userId: 'split', messageId: 'r-1', timestamp: at(DAY1) }] } });
+      await x.call('POST', '/v1/batch', { token: null, headers, body: { batch: [{ type: 'page', userId: 'split', messageId: 'r-2', timestamp: at(DAY1) }] } });
+      const report = await rebuild(x.services);
+      expect(report.userFacts).toMatchObject({ missing: 0, extra: 0 });
+      expect(report.redundantUserFacts).toBe(1);
+      expect(report.userFacts.stored - report.userFacts.expected).toBe(report.redundantUserFacts);
+      const text = describeRebuild(report).join('\n');
+      expect(text).toContain('1 redundant plain "active on day d" facts beside usage facts');
+      expect(text).toContain(`stored ${report.userFacts.stored} = expected ${report.userFacts.expected} + redundant 1 + extra 0 − missing 0`);
+    } finally {
+      await x.close();
+    }
   });
 });
