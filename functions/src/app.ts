@@ -54,6 +54,9 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     app.get('/health', (c) => c.json({ status: 'ok', version: '0.1.0', store: services.config.SEXTANT_STORE }));
     const docs = opts.docs;
     if (docs) app.get('/openapi.json', (c) => c.json(docs.document() as object));
+    // documented too (they answer 200 only: neither reads the store)
+    registry?.registerPath({ method: 'get', path: '/health', summary: 'Liveness: the process answers', tags: ['Meta'], security: [], responses: { 200: { description: 'Up' } } });
+    if (docs) registry?.registerPath({ method: 'get', path: '/openapi.json', summary: 'This OpenAPI 3.1 document', tags: ['Meta'], security: [], responses: { 200: { description: 'The document' } } });
   }
 
   if (parts.has('api')) {
