@@ -2,11 +2,15 @@
  * README sentences a new user relies on, checked through the HTTP API on a real store:
  * - `group` and `alias` are acknowledged and carry no activity;
  * - responses computed from rollups carry `freshness` (outcome and impact alike);
+ * - the README's description of the Fabrikam demo counts what the demo holds;
  * - `rebuild` explains why stored and expected fact counts differ when nothing is wrong;
  * - `windowDays` of an outcome: only the measured windows (28 and the targets' windows) are
  *   served; any other answers 400 listing them, and the OpenAPI document says so.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fabrikamWorld, monthStart } from '../../functions/src/demo/fabrikam';
 import { rebuild } from '../../functions/src/analytics/jobs';
 import { describeRebuild } from '../../functions/src/cli/sextant';
 import { addDays } from '../../shared/primitives';
@@ -173,5 +177,28 @@ describe('rebuild explains the gap between expected and stored facts', () => {
     } finally {
       await x.close();
     }
+  });
+});
+
+describe("the README's description of the demo", () => {
+  const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8').replace(/\s+/g, ' ');
+
+  it.each(['2026-01-01', '2026-11-20', '2026-12-31'])('counts what the demo seeded on %s holds', (today) => {
+    const m = readme.match(/roadmap \((\d+) themes, (\d+) monthly milestones, (\d+) epics — all with estimates and signals, (\d+) with outcome targets, (\d+) with stories — (\d+) of them already shipped\) and four to five months of simulated product events \(from five weeks before the first milestone until yesterday\)/);
+    expect(m, 'the demo sentence in README.md').not.toBeNull();
+    const [themes, milestones, epics, withTargets, withStories, shipped] = m!.slice(1).map(Number);
+    const { roadmap, historyStart } = fabrikamWorld(today);
+    expect(roadmap.themes).toHaveLength(themes);
+    expect(roadmap.milestones).toHaveLength(milestones);
+    expect(roadmap.epics).toHaveLength(epics);
+    expect(roadmap.epics.every((e) => e.estimate && e.signals.events.length > 0)).toBe(true);
+    expect(roadmap.epics.filter((e) => e.targets.length > 0)).toHaveLength(withTargets);
+    expect(new Set(roadmap.stories.map((st) => st.epicId)).size).toBe(withStories);
+    expect(roadmap.epics.filter((e) => e.status === 'shipped' && e.shippedAt! < today)).toHaveLength(shipped);
+    // history: five weeks before the first milestone, until yesterday: four to five months
+    expect(historyStart).toBe(addDays(monthStart(today, -3), -35));
+    const months = (Date.parse(today) - Date.parse(historyStart)) / 86_400_000 / 30.44;
+    expect(Math.round(months)).toBeGreaterThanOrEqual(4);
+    expect(Math.round(months)).toBeLessThanOrEqual(5);
   });
 });
