@@ -7,6 +7,8 @@ import { runRollup } from '../analytics/rollup';
 import type { Services } from '../services';
 
 export const DEMO_USERS = 2000;
+/** The demo's simulation seed (`npm run simulate` with the same seed replays the demo's events). */
+export const DEMO_SEED = 7;
 
 /** A sender that calls the in-process app exactly as an HTTP client would. */
 export function inProcessSender(services: Services, writeKey: string): Send {
@@ -21,7 +23,7 @@ export function inProcessSender(services: Services, writeKey: string): Send {
 export async function simulateDemo(services: Services, world: DemoWorld, today: string, users = DEMO_USERS) {
   const key = await services.keys.create({ name: 'demo simulator', scope: 'ingest' });
   try {
-    const sim = simulate({ roadmap: world.roadmap, truths: world.truths, from: world.historyStart, to: addDays(today, -1), users, seed: 7 });
+    const sim = simulate({ roadmap: world.roadmap, truths: world.truths, from: world.historyStart, to: addDays(today, -1), users, seed: DEMO_SEED });
     await pushSimulation(sim, inProcessSender(services, key.key), { parallel: 4 });
   } finally {
     await services.keys.revoke(key.id);
