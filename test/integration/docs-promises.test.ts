@@ -2,18 +2,23 @@
  * README sentences a new user relies on, checked through the HTTP API on a real store:
  * - `group` and `alias` are acknowledged and carry no activity;
  * - responses computed from rollups carry `freshness` (outcome and impact alike);
+ * - the README's Segment snippet runs as written, as the ES module it says it is;
  * - the README's description of the Fabrikam demo counts what the demo holds;
  * - `rebuild` explains why stored and expected fact counts differ when nothing is wrong;
  * - `windowDays` of an outcome: only the measured windows (28 and the targets' windows) are
  *   served; any other answers 400 listing them, and the OpenAPI document says so.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fabrikamWorld, monthStart } from '../../functions/src/demo/fabrikam';
 import { rebuild } from '../../functions/src/analytics/jobs';
 import { describeRebuild } from '../../functions/src/cli/sextant';
-import { addDays } from '../../shared/primitives';
+import { loadConfig } from '../../functions/src/config';
+import { startServer } from '../../functions/src/local/server';
+import { addDays, todayUtc } from '../../shared/primitives';
 import type { Roadmap } from '../../shared/roadmap';
 import { createTestContext, type TestContext } from '../helpers/context';
 
@@ -201,4 +206,29 @@ describe("the README's description of the demo", () => {
     expect(Math.round(months)).toBeGreaterThanOrEqual(4);
     expect(Math.round(months)).toBeLessThanOrEqual(5);
   });
+});
+
+describe("the README's Segment snippet", () => {
+  it('runs as written (saved as send.mjs, host and write key filled in) and its two events arrive', async () => {
+    const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+    const snippet = readme.match(/Any Segment-speaking pipeline works with only its host changed:\n\n```js\n([\s\S]*?)```/)![1];
+    expect(readme).toMatch(/This is an ES module \(`import`, top-level `await`\): save it as `send\.mjs`/);
+    const server = await startServer(loadConfig({ SEXTANT_STORE: 'memory', SEXTANT_DEMO: '0', PORT: '0', HOST: '127.0.0.1', SEXTANT_LOG_LEVEL: 'silent' }), { quiet: true });
+    // inside the repository, so `@segment/analytics-node` resolves from its node_modules
+    const cache = resolve(import.meta.dirname, '../../node_modules/.cache');
+    mkdirSync(cache, { recursive: true });
+    const dir = mkdtempSync(join(cache, 'readme-snippet-'));
+    try {
+      const key = (await server.services.keys.create({ name: 'readme snippet', scope: 'ingest' })).key;
+      const code = snippet.replace("'sx_ing_…'", `'${key}'`).replace("'http://127.0.0.1:8787'", `'${server.url}'`);
+      expect(code).not.toContain('sx_ing_…');
+      writeFileSync(join(dir, 'send.mjs'), code);
+      await promisify(execFile)(process.execPath, [join(dir, 'send.mjs')], { timeout: 30_000 });
+      const stats = await server.services.events.ingestDays(todayUtc(), todayUtc());
+      expect(stats.map((d) => Number(d.accepted))).toEqual([2]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await server.close();
+    }
+  }, 60_000);
 });
