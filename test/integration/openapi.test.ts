@@ -69,7 +69,12 @@ beforeAll(async () => {
   env = { today, iterationId: it.body.id, admin };
   doc = (await ctx.call('GET', '/openapi.json', { token: null })).body;
 }, 60_000);
-afterAll(async () => ctx?.close());
+afterAll(async () => {
+  const pairs = [...observed.values()].reduce((sum, m) => sum + m.size, 0);
+  // eslint-disable-next-line no-console
+  console.log(`openapi: ${ROUTES.length} routes, ${pairs} route × status pairs answered and documented`);
+  await ctx?.close();
+});
 
 describe('every route answers only what /openapi.json documents for it', () => {
   it('every route of the table is documented', () => {

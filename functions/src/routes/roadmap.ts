@@ -106,6 +106,9 @@ function merge(base: Record<string, unknown>, patch: Record<string, unknown>): R
   return out;
 }
 
+/** `GET /stories?epicId=`: only the stories of one epic. */
+const StoriesQuery = z.object({ epicId: z.string().min(1).optional().meta({ description: 'only the stories of this epic' }) }).strict();
+
 const ETAG = { ETag: { description: 'the roadmap version, `"v<n>"`: send it back as `If-Match` to import only over this version', schema: { type: 'string' as const } } };
 
 export function roadmapRoutes(r: Router) {
@@ -152,7 +155,7 @@ export function roadmapRoutes(r: Router) {
   for (const res of resources) {
     const path = `/${res.list}`;
     const rtags = [res.label[0].toUpperCase() + res.label.slice(1) + (res.label === 'story' ? '' : '')];
-    endpoint(r, { method: 'get', path, summary: `List ${res.list}`, tags: rtags, auth: 'viewer', responses: { 200: { description: `All ${res.list}`, schema: z.array(res.schema) } } }, async (c) => {
+    endpoint(r, { method: 'get', path, summary: `List ${res.list}`, tags: rtags, auth: 'viewer', ...(res.kind === 'story' ? { query: StoriesQuery } : {}), responses: { 200: { description: `All ${res.list}`, schema: z.array(res.schema) } } }, async (c) => {
       const { roadmap } = await current(c.get('services'));
       const list = roadmap[res.list] as { epicId?: string }[];
       const epicId = c.req.query('epicId');
