@@ -238,6 +238,15 @@ describe('every route answers only what /openapi.json documents for it', () => {
   });
 });
 
+describe('the document served by the API function on AWS', () => {
+  it('is the same reference: it lists the ingest routes the ingest function serves', async () => {
+    const api = createApp(ctx.services, { parts: ['api', 'health'], docs: openApiDocs() });
+    const served = await (await api.request('/openapi.json')).json();
+    expect(Object.keys(served.paths).sort()).toEqual(Object.keys(doc.paths).sort());
+    expect((await api.request('/v1/batch', { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+});
+
 describe('PUT /api/v1/roadmap documents If-Match and ETag', () => {
   it('If-Match as a header parameter, ETag on the answers of GET and PUT, 409 on a version mismatch', () => {
     const put = doc.paths['/api/v1/roadmap'].put;
