@@ -109,6 +109,8 @@ export const Impact = z
     }),
     themes: z.array(ImpactTheme),
     epics: z.array(ImpactEpic),
+    /** when the rollups behind these figures ran, and how many seconds ago (as on an outcome) */
+    freshness: z.object({ rolledUpAt: z.string().nullable(), behindSeconds: z.number().nullable() }).optional(),
   })
   .meta({ id: 'Impact' });
 export type Impact = z.infer<typeof Impact>;
@@ -124,6 +126,10 @@ export interface ComputeImpactArgs {
   productSatisfaction: SatisfactionDay[];
   /** latest review per epic id */
   latestReviews: Record<string, { decision: string; createdAt: string; author: string }>;
+  /** when the rollups ran (ISO instant, null before the first); sets `freshness` when given */
+  rolledUpAt?: string | null;
+  /** clock for `freshness.behindSeconds` (ms since epoch); default Date.now() */
+  now?: number;
 }
 
 const EVALUATED = new Set<string>(['met', 'missed']);
@@ -277,5 +283,12 @@ export function computeImpact(args: ComputeImpactArgs): Impact {
     },
     themes,
     epics,
+    ...(args.rolledUpAt === undefined ? {} : { freshness: freshnessOf(args.rolledUpAt, args.now ?? Date.now()) }),
   };
+}
+
+/** `freshness` of a response computed from rollups: when they ran and how many seconds ago. */
+export function freshnessOf(rolledUpAt: string | null, now: number): { rolledUpAt: string | null; behindSeconds: number | null } {
+  const at = rolledUpAt === null ? NaN : Date.parse(rolledUpAt);
+  return { rolledUpAt, behindSeconds: Number.isFinite(at) ? Math.max(0, Math.round((now - at) / 1000)) : null };
 }

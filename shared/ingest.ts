@@ -210,8 +210,8 @@ export function usageKeysOfEvent(e: Pick<NormalizedEvent, 'type' | 'event' | 'ep
   return keys;
 }
 
-/** Does this event mark its user active? Any event with a user does (alias carries no activity). */
-export const marksActive = (e: Pick<NormalizedEvent, 'type' | 'user'>) => e.type !== 'alias' && e.user !== null;
+/** Does this event mark its user active? Any event with a user does, except `group` and `alias` (they carry no activity). */
+export const marksActive = (e: Pick<NormalizedEvent, 'type' | 'user'>) => e.type !== 'alias' && e.type !== 'group' && e.user !== null;
 
 // ---------------------------------------------------------------------------
 // Ingest telemetry (GET /api/v1/ingest/stats)

@@ -55,6 +55,9 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     app.get('/health', (c) => c.json({ status: 'ok', version: '0.1.0', store: services.config.SEXTANT_STORE }));
     const docs = opts.docs;
     if (docs) app.get('/openapi.json', (c) => c.json(docs.document() as object));
+    // documented too (they answer 200 only: neither reads the store)
+    registry?.registerPath({ method: 'get', path: '/health', summary: 'Liveness: the process answers', tags: ['Meta'], security: [], responses: { 200: { description: 'Up' } } });
+    if (docs) registry?.registerPath({ method: 'get', path: '/openapi.json', summary: 'This OpenAPI 3.1 document', tags: ['Meta'], security: [], responses: { 200: { description: 'The document' } } });
   }
 
   if (parts.has('api')) {
@@ -73,6 +76,10 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   if (parts.has('ingest')) {
     ingestRoutes(app, registry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
     askIngestRoutes(app, registry);
+  } else if (registry) {
+    // the API function serves the document: it lists the ingest routes another function serves
+    ingestRoutes(new Hono<Env>(), registry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
+    askIngestRoutes(new Hono<Env>(), registry);
   }
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));

@@ -1,4 +1,5 @@
 /** Runtime configuration, read once from the environment and validated at start-up. */
+import { createServer, isIP } from 'node:net';
 import { z } from 'zod';
 import { AskSource, DEFAULT_ASK_SOURCES } from '../../shared/asks';
 
@@ -6,9 +7,17 @@ const bool = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 
+/** RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens (an all-digit name is an IPv4 address, checked as such). */
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
 export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
-  HOST: z.string().default('127.0.0.1'),
+  HOST: z
+    .string()
+    .refine((h) => isIP(h) !== 0 || (HOSTNAME.test(h) && !/^[\d.]+$/.test(h)), {
+      message: 'not an IP address or host name (e.g. 127.0.0.1, 0.0.0.0, ::1, localhost)',
+    })
+    .default('127.0.0.1'),
   SEXTANT_DATA_DIR: z.string().default('.data'),
   SEXTANT_STORE: z.enum(['dynalite', 'memory', 'dynamodb']).default('dynalite'),
   DYNAMODB_ENDPOINT: z.string().url().optional(),
@@ -40,4 +49,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/**
+ * Can the server listen on `HOST`? Binds a throw-away socket on a free port of that interface,
+ * so a name that does not resolve, or an address of another machine, stops the start-up with a
+ * field message before anything else happens (no store opened, no token printed).
+ */
+export async function checkListenHost(host: string): Promise<void> {
+  const srv = createServer();
+  try {
+    await new Promise<void>((ok, fail) => {
+      srv.once('error', fail);
+      srv.listen(0, host, () => ok());
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' ? 'the name does not resolve' : err.code === 'EADDRNOTAVAIL' ? 'it is not an address of this machine' : (err.code ?? err.message);
+    throw new Error(`Invalid configuration:\n  HOST: cannot listen on "${host}": ${why}`);
+  } finally {
+    if (srv.listening) await new Promise<void>((ok) => srv.close(() => ok()));
+  }
 }

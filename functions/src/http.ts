@@ -25,7 +25,16 @@ export interface EndpointDef<B extends Schema | undefined, Q extends Schema | un
   /** document `body` but hand the handler the parsed JSON unvalidated (it authenticates first) */
   rawBody?: boolean;
   query?: Q;
-  responses: Record<number, { description: string; schema?: Schema }>;
+  /** request headers, documented (the handler reads them itself) */
+  headers?: z.ZodObject;
+  /**
+   * error statuses the handler answers beyond those every endpoint of its kind can
+   * (400 with a body or query, 401/403 unless public, 404 with a path parameter, 413 with a
+   * body, 429 on ingest, 503 when the store is down), e.g. 409, each with its meaning; the
+   * meaning of an automatic status can be given here too
+   */
+  errors?: Record<number, string>;
+  responses: Record<number, { description: string; schema?: Schema; headers?: Record<string, { description: string; schema: { type: 'string' | 'integer' } }> }>;
 }
 
 type Infer<S> = S extends Schema ? z.infer<S> : undefined;
@@ -44,8 +53,26 @@ const STD_ERRORS: Record<number, string> = {
   404: 'Not found',
   409: 'Conflict',
   413: 'Request too large',
-  429: 'Rate limited',
+  429: 'Rate limited (per write key); retry after `Retry-After` seconds',
+  503: 'The store is unavailable or throttling; retry after `Retry-After` seconds',
 };
+
+const RETRY_AFTER = { 'Retry-After': { description: 'seconds to wait before retrying', schema: { type: 'integer' as const } } };
+
+/** Every error status an endpoint can answer (see `EndpointDef.errors`). */
+export function errorStatusesOf(def: Pick<EndpointDef<Schema | undefined, Schema | undefined>, 'method' | 'path' | 'auth' | 'body' | 'query' | 'errors'>): number[] {
+  const statuses = [
+    ...(def.body || def.query ? [400] : []),
+    ...(def.auth === 'public' ? [] : [401, 403]),
+    ...(/:[A-Za-z]/.test(def.path) ? [404] : []),
+    // the API's body limit applies to any request that carries a body, whatever the route expects
+    ...(def.method === 'get' ? [] : [413]),
+    ...(def.auth === 'ingest' ? [429] : []),
+    ...(def.auth === 'public' ? [] : [503]),
+    ...Object.keys(def.errors ?? {}).map(Number),
+  ];
+  return [...new Set(statuses)].sort((a, b) => a - b);
+}
 
 /** Parse JSON with a clear 400 (and no prototype pollution: JSON.parse creates own props only). */
 export async function readJson(c: Context<Env>): Promise<unknown> {
@@ -72,7 +99,7 @@ export function endpoint<B extends Schema | undefined = undefined, Q extends Sch
 ): void {
   const openPath = (r.prefix + def.path).replace(/:([A-Za-z]+)/g, '{$1}');
   const paramNames = [...def.path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]);
-  const errorStatuses = [400, 413, 429, ...(def.auth === 'public' ? [] : [401, 403])];
+  const errorStatuses = errorStatusesOf(def);
   r.registry?.registerPath({
     method: def.method,
     path: openPath,
@@ -82,16 +109,17 @@ export function endpoint<B extends Schema | undefined = undefined, Q extends Sch
     request: {
       ...(paramNames.length ? { params: z.object(Object.fromEntries(paramNames.map((p) => [p, z.string()]))) } : {}),
       ...(def.query ? { query: def.query as never } : {}),
+      ...(def.headers ? { headers: def.headers as never } : {}),
       ...(def.body ? { body: { required: true, content: { 'application/json': { schema: def.body } } } } : {}),
     },
     responses: Object.fromEntries([
       ...Object.entries(def.responses).map(([status, r]) => [
         status,
-        { description: r.description, ...(r.schema ? { content: { 'application/json': { schema: r.schema } } } : {}) },
+        { description: r.description, ...(r.headers ? { headers: r.headers } : {}), ...(r.schema ? { content: { 'application/json': { schema: r.schema } } } : {}) },
       ]),
       ...errorStatuses
         .filter((s) => !(s in def.responses))
-        .map((s) => [s, { description: STD_ERRORS[s], content: { 'application/json': { schema: ErrorBody } } }]),
+        .map((s) => [s, { description: def.errors?.[s] ?? STD_ERRORS[s], ...(s === 429 || s === 503 ? { headers: RETRY_AFTER } : {}), content: { 'application/json': { schema: ErrorBody } } }]),
     ]),
   });
   const guards = def.auth === 'public' || def.auth === 'ingest' ? [] : [requireRole(def.auth)];

@@ -1,13 +1,19 @@
 /**
- * `npm run bench [-- section ...]`: measured figures, printed and written to
+ * `npm run bench [-- section ...] [--repeat N]`: measured figures, printed and written to
  * bench-results/latest.json. Sections: ingest, outcomes, web, lambda (default: all four);
- * `soak` runs only when named.
+ * `soak` runs only when named. With `--repeat N` (or BENCH_REPEAT=N) each section runs N times
+ * and reports, for every figure, the median of the N runs and its spread (min … max), beside
+ * the runs themselves.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { log } from '../../functions/src/log';
+import { medianAndSpread } from './stats';
 
 log.setLevel('silent');
-const args = process.argv.slice(2).filter((a) => a !== '--');
+const raw = process.argv.slice(2).filter((a) => a !== '--');
+const repeatAt = raw.findIndex((a) => a === '--repeat' || a.startsWith('--repeat='));
+const repeat = Math.max(1, Number(repeatAt < 0 ? (process.env.BENCH_REPEAT ?? 1) : raw[repeatAt].includes('=') ? raw[repeatAt].split('=')[1] : raw[repeatAt + 1]) || 1);
+const args = repeatAt < 0 ? raw : raw.filter((_, i) => i !== repeatAt && !(i === repeatAt + 1 && !raw[repeatAt].includes('=')));
 const wanted = new Set(args.length ? args : ['ingest', 'outcomes', 'web', 'lambda']);
 // sections not run this time keep their last figures
 const FILE = 'bench-results/latest.json';
@@ -26,7 +32,15 @@ for (const name of Object.keys(sections)) {
   const started = Date.now();
   process.stdout.write(`\n== ${name} ==\n`);
   try {
-    results[name] = await sections[name]();
+    if (repeat === 1) results[name] = await sections[name]();
+    else {
+      const runs: unknown[] = [];
+      for (let i = 0; i < repeat; i++) {
+        process.stdout.write(`run ${i + 1} of ${repeat}\n`);
+        runs.push(await sections[name]());
+      }
+      results[name] = { repeat, ...medianAndSpread(runs), runs };
+    }
     process.stdout.write(JSON.stringify(results[name], null, 2) + `\n(${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
   } catch (e) {
     results[name] = { error: (e as Error).message };

@@ -32,7 +32,8 @@ export function uniqueEvents<T extends SentEvent>(events: Iterable<T>): T[] {
   return [...seen.values()];
 }
 
-const userOf = (e: SentEvent) => ((e.type ?? 'track') === 'alias' ? undefined : (e.userId ?? e.anonymousId));
+/** The user an event marks active: none for `group` and `alias` (they carry no activity). */
+const userOf = (e: SentEvent) => (['alias', 'group'].includes(e.type ?? 'track') ? undefined : (e.userId ?? e.anonymousId));
 
 export function isUsage(e: SentEvent, epic: EpicRef): boolean {
   if ((e.type ?? 'track') !== 'track' || !e.event || e.event === 'Survey Responded') return false;
@@ -64,7 +65,7 @@ export function expectedAdoption(events: SentEvent[], epic: EpicRef, asOf: strin
   return { adopters: firstUse.size, activeUsers: firstActive.size, series };
 }
 
-/** Distinct active users per UTC day (any event with a user, alias excluded). */
+/** Distinct active users per UTC day (any event with a user, group and alias excluded). */
 export function expectedDailyActive(events: SentEvent[]): Map<string, number> {
   const byDay = new Map<string, Set<string>>();
   for (const e of uniqueEvents(events)) {

@@ -1,4 +1,9 @@
-/** The `sextant` CLI against an embedded on-disk store: keys create / list / revoke, rebuild, rollup. */
+/**
+ * The `sextant` CLI against an embedded on-disk store: keys create / list / revoke, rebuild,
+ * rollup; and, while a running server holds that store, one clear line and a non-zero exit.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +12,9 @@ import { runCli } from '../../functions/src/cli/sextant';
 import { bootstrap } from '../../functions/src/bootstrap';
 import { loadConfig } from '../../functions/src/config';
 import { createApp } from '../../functions/src/app';
+import { freePort, spawnServerOnPort, type ChildServer } from '../helpers/server-process';
+
+const ROOT = join(import.meta.dirname, '../..');
 
 describe('sextant CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sextant-cli-'));
@@ -56,6 +64,9 @@ describe('sextant CLI', () => {
     const rebuilt = await run('rebuild');
     expect(rebuilt.code).toBe(0);
     expect(rebuilt.out).toContain('No differences');
+    expect(rebuilt.out).toMatch(/User-day facts: \d+ expected from the raw events, \d+ stored; 0 missing, 0 extra\./);
+    const json = await run('rebuild', '--json');
+    expect(JSON.parse(json.out.split('\nNo differences')[0])).toMatchObject({ userFacts: { missing: 0, extra: 0 }, redundantUserFacts: 0 });
     expect(JSON.parse((await run('rollup')).out).ran).toBe(true);
   });
 
@@ -65,4 +76,58 @@ describe('sextant CLI', () => {
     expect((await run('keys', 'create', '--name', 'x', '--scope', 'root')).code).toBe(2);
     expect((await run('keys', 'revoke', 'key_nope')).code).toBe(1);
   });
+});
+
+describe('sextant CLI while the server holds the embedded store', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sextant-cli-held-'));
+  const ADMIN = `adm-${randomBytes(12).toString('hex')}`;
+  const env = { SEXTANT_STORE: 'dynalite', SEXTANT_DATA_DIR: dir, SEXTANT_DEMO: '0', SEXTANT_ADMIN_TOKEN: ADMIN };
+  const saved = { ...process.env };
+  let server: ChildServer | undefined;
+  beforeAll(async () => {
+    server = await spawnServerOnPort(env, await freePort(), ADMIN);
+    Object.assign(process.env, env);
+  }, 60_000);
+  afterAll(async () => {
+    process.env = saved;
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says in one line that the server holds the store and what to use instead, and exits 1', async () => {
+    const cases: [string[], RegExp][] = [
+      [['keys', 'create', '--name', 'x'], /use the API \(POST \/api\/v1\/keys/],
+      [['keys', 'list'], /use the API \(GET \/api\/v1\/keys\)/],
+      [['rollup'], /use the API \(POST \/api\/v1\/rollups\)/],
+      [['rebuild'], /stop it first/],
+    ];
+    for (const [args, instead] of cases) {
+      const lines: string[] = [];
+      const code = await runCli(args, (s) => lines.push(s));
+      expect(code, args.join(' ')).toBe(1);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`The Sextant server is running and holds the store in ${dir}: `);
+      expect(lines[0]).toMatch(instead);
+    }
+    // the server is unharmed
+    const me = await fetch(`${server!.url}/api/v1/me`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(me.status).toBe(200);
+  });
+
+  it('as a process (npm run sextant): that line on stdout, nothing on stderr, no stack trace, exit code 1', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'functions/src/cli/sextant.ts', 'keys', 'list'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((ok) => child.once('exit', (c) => ok(c)));
+    expect(code).toBe(1);
+    expect(stdout.trim().split('\n')).toEqual([`The Sextant server is running and holds the store in ${dir}: stop it, or use the API (GET /api/v1/keys).`]);
+    expect(stderr).toBe('');
+    expect(stdout + stderr).not.toMatch(/Database is closed|\n\s+at /);
+  }, 60_000);
 });

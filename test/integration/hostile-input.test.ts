@@ -795,7 +795,7 @@ describe('hostile input', () => {
     const surveys: string[] = [];
     for (const [k, m] of model.events) {
       if (m.survey) surveys.push(`${m.date}|${m.epicId ?? 'product'}|${m.survey.scale}|${m.survey.score}|${k.startsWith('auto:') ? 'auto' : k}`);
-      if (m.user === null || m.type === 'alias') continue;
+      if (m.user === null || m.type === 'alias' || m.type === 'group') continue;
       const hash = pseudonymize(ctx.services.pseudonymKey, m.user);
       const uk = `${hash}|${m.date}`;
       let f = perUserDay.get(uk);

@@ -23,6 +23,12 @@ export interface RebuildReport {
   months: string[];
   userFacts: { expected: number; stored: number; missing: number; extra: number };
   surveys: { expected: number; stored: number; missing: number; extra: number };
+  /**
+   * Stored plain "user active on day d" facts beside usage facts of the same user-day: counted in
+   * `userFacts.stored` but not expected, and not a difference (they mean the same). So
+   * stored − expected = redundantUserFacts + extra − missing.
+   */
+  redundantUserFacts: number;
   fixed: boolean;
 }
 
@@ -39,7 +45,7 @@ export async function rebuild(services: Services, opts: { fix?: boolean } = {}):
   const expected = factsOf(raws);
   const months = [...new Set(expected.users.map((u) => u.month).concat(expected.surveys.map((s) => s.date.slice(0, 7))))].filter((m) => m >= oldestFullMonth).sort();
 
-  const report: RebuildReport = { rawEvents: raws.length, months, userFacts: { expected: 0, stored: 0, missing: 0, extra: 0 }, surveys: { expected: 0, stored: 0, missing: 0, extra: 0 }, fixed: false };
+  const report: RebuildReport = { rawEvents: raws.length, months, userFacts: { expected: 0, stored: 0, missing: 0, extra: 0 }, surveys: { expected: 0, stored: 0, missing: 0, extra: 0 }, redundantUserFacts: 0, fixed: false };
   const tally = (pk: string) => (K.isSurveyFact(pk) ? report.surveys : report.userFacts);
   const puts: Record<string, unknown>[] = [];
   const deletes: { PK: string; SK: string }[] = [];
@@ -62,7 +68,10 @@ export async function rebuild(services: Services, opts: { fix?: boolean } = {}):
       tally(key.PK).stored++;
       if (want.has(k)) continue;
       const f = K.isSurveyFact(key.PK) ? undefined : K.parseUserFact(key.SK);
-      if (f && f.usageKey === undefined && usedDays.has(`${key.PK}|${f.user}|${f.day}`)) continue;
+      if (f && f.usageKey === undefined && usedDays.has(`${key.PK}|${f.user}|${f.day}`)) {
+        report.redundantUserFacts++;
+        continue;
+      }
       tally(key.PK).extra++;
       deletes.push(key);
     }

@@ -83,7 +83,10 @@ export async function epicOutcome(services: Services, epicId: string, asOfParam?
   const windowDays = windowDaysParam ?? DEFAULT_WINDOW_DAYS;
   const windows = windowsOf(epic);
   if (!windows.includes(windowDays)) {
-    throw badRequest(`windowDays ${windowDays} is not measured for this epic; use one of ${windows.join(', ')} (the default and its targets' windows)`);
+    throw badRequest(
+      `windowDays ${windowDays} is not measured for epic "${epic.id}": outcomes are measured over the default ${DEFAULT_WINDOW_DAYS} days and each target's windowDays; use one of ${windows.join(', ')}`,
+      { allowed: windows },
+    );
   }
   const knownKpis = await services.analytics.kpiNames();
   const S = epic.shippedAt ?? asOf;
@@ -124,5 +127,7 @@ export async function impact(services: Services, asOfParam?: string): Promise<Im
     productActive: dateRange(trendFrom, asOf).map((date) => ({ date, activeUsers: activeByDate.get(date) ?? 0 })),
     productSatisfaction: ctx.satisfaction.filter((s) => s.scope === 'product' && s.date >= trendFrom && s.date <= asOf),
     latestReviews: latest,
+    rolledUpAt: ctx.rolledUpAt,
+    now: services.now(),
   });
 }

@@ -8,20 +8,53 @@
  *   purge                  delete raw events past retention
  * Uses the same configuration as the server (SEXTANT_STORE, SEXTANT_DATA_DIR, DYNAMODB_ENDPOINT…).
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KeyScope } from '../../../shared/keys';
-import { purgeExpired, rebuild } from '../analytics/jobs';
+import { purgeExpired, rebuild, type RebuildReport } from '../analytics/jobs';
 import { runRollup } from '../analytics/rollup';
 import { bootstrap } from '../bootstrap';
 import { loadConfig } from '../config';
 import { log } from '../log';
+import { embeddedStoreLocked } from '../store/lock';
+
+/** What to do instead of a CLI command while the server holds the store. */
+function insteadOf(cmd: string, sub: string | undefined): string {
+  const api = (call: string) => `stop it, or use the API (${call})`;
+  if (cmd === 'keys' && sub === 'create') return api('POST /api/v1/keys, or the dashboard → Settings');
+  if (cmd === 'keys' && sub === 'list') return api('GET /api/v1/keys');
+  if (cmd === 'keys' && sub === 'revoke') return api('DELETE /api/v1/keys/<id>');
+  if (cmd === 'rollup') return api('POST /api/v1/rollups');
+  if (cmd === 'purge') return 'stop it first (the running server purges expired raw events every hour by itself)';
+  return `stop it first (${cmd} has no API: it needs the store to itself)`;
+}
+
+/** The rebuild report in words: what was compared, and why stored and expected counts differ. */
+export function describeRebuild(r: RebuildReport): string[] {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const u = r.userFacts;
+  const s = r.surveys;
+  const lines = [
+    `Compared ${n(r.rawEvents)} raw events with the stored facts of ${r.months.length ? `${r.months[0]} … ${r.months.at(-1)}` : 'no month'} (months older than the raw-event retention are skipped).`,
+    `User-day facts: ${n(u.expected)} expected from the raw events, ${n(u.stored)} stored; ${n(u.missing)} missing, ${n(u.extra)} extra.`,
+  ];
+  if (r.redundantUserFacts) {
+    lines.push(
+      `  The stored count includes ${n(r.redundantUserFacts)} redundant plain "active on day d" facts beside usage facts of the same user and day`,
+      `  (written when a day's usage and its other events arrived in different requests). They mean the same and are not differences:`,
+      `  stored ${n(u.stored)} = expected ${n(u.expected)} + redundant ${n(r.redundantUserFacts)} + extra ${n(u.extra)} − missing ${n(u.missing)}.`,
+    );
+  }
+  lines.push(`Survey facts: ${n(s.expected)} expected, ${n(s.stored)} stored; ${n(s.missing)} missing, ${n(s.extra)} extra.`);
+  return lines;
+}
 
 const USAGE = `usage: npm run sextant -- <command>
   keys create --name <name> [--scope ingest|viewer|editor|admin]   (default scope: ingest)
   keys list
   keys revoke <id>
   rollup
-  rebuild [--fix]
+  rebuild [--fix] [--json]
   purge`;
 
 export async function runCli(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
@@ -37,17 +70,12 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
   }
   log.setLevel('warn');
   const config = loadConfig({ ...process.env, SEXTANT_DEMO: '0' });
-  let services;
-  try {
-    services = await bootstrap(config);
-  } catch (e) {
-    const msg = (e as Error).message;
-    if (/lock/i.test(msg)) {
-      out(`The store in ${config.SEXTANT_DATA_DIR} is in use by a running server. Stop it, or use the API (POST /api/v1/keys).`);
-      return 1;
-    }
-    throw e;
+  // a second opener of the embedded store would crash inside dynalite: ask first
+  if (config.SEXTANT_STORE === 'dynalite' && (await embeddedStoreLocked(config.SEXTANT_DATA_DIR))) {
+    out(`The Sextant server is running and holds the store in ${resolve(config.SEXTANT_DATA_DIR)}: ${insteadOf(cmd, sub)}.`);
+    return 1;
   }
+  const services = await bootstrap(config);
   try {
     if (cmd === 'keys' && sub === 'create') {
       if (!values.name) {
@@ -89,7 +117,8 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
     if (cmd === 'rebuild') {
       const report = await rebuild(services, { fix: values.fix });
       const diffs = report.userFacts.missing + report.userFacts.extra + report.surveys.missing + report.surveys.extra;
-      out(JSON.stringify(report, null, 2));
+      if (values.json) out(JSON.stringify(report, null, 2));
+      else for (const line of describeRebuild(report)) out(line);
       out(diffs === 0 ? 'No differences: stored aggregates equal what the raw events imply.' : `${diffs} difference(s)${report.fixed ? ' fixed' : '; run with --fix to repair'}.`);
       return diffs && !report.fixed ? 3 : 0;
     }

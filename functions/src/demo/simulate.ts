@@ -189,12 +189,17 @@ export async function pushSimulation(sim: Simulation, send: Send, opts: { batchS
   const batches: SegmentTrack[][] = [];
   for (let i = 0; i < events.length; i += size) batches.push(events.slice(i, i + size));
   let next = 0;
+  // what the server said: new events, and events whose messageId it held already
+  let accepted = 0;
+  let duplicates = 0;
   const worker = async () => {
     while (next < batches.length) {
       const batch = batches[next++];
       const res = await send('/v1/batch', { batch, sentAt: new Date().toISOString() });
-      const body = res.json as { rejected?: unknown[] };
+      const body = res.json as { rejected?: unknown[]; accepted?: number; duplicates?: number };
       if (res.status !== 200 || body.rejected?.length) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`);
+      accepted += body.accepted ?? 0;
+      duplicates += body.duplicates ?? 0;
     }
   };
   await Promise.all(Array.from({ length: opts.parallel ?? 2 }, worker));
@@ -202,7 +207,7 @@ export async function pushSimulation(sim: Simulation, send: Send, opts: { batchS
     const res = await send('/v1/metrics', { metrics: sim.metrics.slice(i, i + 1000) });
     if (res.status !== 200) throw new Error(`metrics answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`);
   }
-  return { events: events.length, batches: batches.length, metrics: sim.metrics.length };
+  return { events: events.length, batches: batches.length, metrics: sim.metrics.length, accepted, duplicates };
 }
 
 

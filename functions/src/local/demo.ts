@@ -10,6 +10,8 @@ import { patchAsk } from '../../../shared/asks';
 import type { Services } from '../services';
 
 export const DEMO_USERS = 2000;
+/** The demo's simulation seed (`npm run simulate` with the same seed replays the demo's events). */
+export const DEMO_SEED = 7;
 
 /** A sender that calls the in-process app exactly as an HTTP client would. */
 export function inProcessSender(services: Services, writeKey: string): Send {
@@ -25,7 +27,7 @@ export async function simulateDemo(services: Services, world: DemoWorld, today: 
   const key = await services.keys.create({ name: 'demo simulator', scope: 'ingest' });
   const demoAsks = fabrikamAsks(world.roadmap, today, users);
   try {
-    const sim = simulate({ roadmap: world.roadmap, truths: world.truths, from: world.historyStart, to: addDays(today, -1), users, seed: 7, askers: demoAsks.askers });
+    const sim = simulate({ roadmap: world.roadmap, truths: world.truths, from: world.historyStart, to: addDays(today, -1), users, seed: DEMO_SEED, askers: demoAsks.askers });
     const send = inProcessSender(services, key.key);
     await pushSimulation(sim, send, { parallel: 4 });
     await seedAsks(services, send, demoAsks, world.historyStart);

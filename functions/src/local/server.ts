@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createApp } from '../app';
 import { bootstrap } from '../bootstrap';
-import { loadConfig, type Config } from '../config';
+import { checkListenHost, loadConfig, type Config } from '../config';
 import { log } from '../log';
 import { openApiDocs } from '../openapi';
 import type { Services } from '../services';
@@ -69,6 +69,7 @@ async function main() {
   let config: Config;
   try {
     config = loadConfig();
+    await checkListenHost(config.HOST);
   } catch (e) {
     console.error((e as Error).message);
     process.exit(1);

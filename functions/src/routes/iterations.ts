@@ -80,6 +80,7 @@ export function iterationRoutes(r: Router) {
       tags: ['Planner'],
       auth: 'editor',
       body: PlanAcceptRequest,
+      errors: { 409: 'the roadmap changed while the plan was applied; nothing changed, retry' },
       responses: { 201: { description: 'The new roadmap and iteration', schema: PlanAccepted } },
     },
     async (c, { body }) => {

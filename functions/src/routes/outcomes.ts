@@ -4,7 +4,7 @@ import { Impact } from '../../../shared/impact';
 import { IngestStats } from '../../../shared/ingest';
 import { Outcome } from '../../../shared/outcome-types';
 import { addDays, dateRange, isoDate, todayUtc } from '../../../shared/primitives';
-import { MAX_WINDOW_DAYS } from '../../../shared/roadmap';
+import { DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS } from '../../../shared/roadmap';
 import { Review, ReviewInput } from '../../../shared/review';
 import { epicOutcome, impact } from '../analytics/outcomes';
 import { runRollup } from '../analytics/rollup';
@@ -12,7 +12,20 @@ import { badRequest, notFound } from '../errors';
 import { endpoint, type Router } from '../http';
 
 const AsOfQuery = z.object({ asOf: isoDate.optional() }).strict();
-const OutcomeQuery = z.object({ asOf: isoDate.optional(), windowDays: z.coerce.number().int().min(1).max(MAX_WINDOW_DAYS).optional() }).strict();
+const OutcomeQuery = z
+  .object({
+    asOf: isoDate.optional(),
+    windowDays: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_WINDOW_DAYS)
+      .optional()
+      .meta({
+        description: `Measurement window in days. Only the windows the epic's rollups are kept for are measured: ${DEFAULT_WINDOW_DAYS} (the default) and the windowDays of each of its targets; any other value answers 400 and lists the allowed ones in error.details.allowed.`,
+      }),
+  })
+  .strict();
 
 export function outcomeRoutes(r: Router) {
   endpoint(

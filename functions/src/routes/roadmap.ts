@@ -48,6 +48,8 @@ interface Resource {
   patch: z.ZodType;
   /** what must be true before deleting (409 otherwise), and what is deleted with it */
   beforeDelete(doc: Roadmap, id: string): { kind: EntityKind; id: string }[];
+  /** when a delete answers 409 (documented in the OpenAPI document) */
+  conflict?: string;
 }
 
 const resources: Resource[] = [
@@ -57,6 +59,7 @@ const resources: Resource[] = [
     label: 'theme',
     schema: Theme,
     patch: ThemePatch,
+    conflict: 'the theme still has epics; move or delete them first',
     beforeDelete(doc, id) {
       const using = doc.epics.filter((e) => e.themeId === id).map((e) => e.id);
       if (using.length) throw conflict(`theme "${id}" still has ${using.length} epic(s); move or delete them first`, { epics: using });
@@ -69,6 +72,7 @@ const resources: Resource[] = [
     label: 'milestone',
     schema: Milestone,
     patch: MilestonePatch,
+    conflict: 'the milestone still has epics; move them first',
     beforeDelete(doc, id) {
       const using = doc.epics.filter((e) => e.milestoneId === id).map((e) => e.id);
       if (using.length) throw conflict(`milestone "${id}" still has ${using.length} epic(s); move them first`, { epics: using });
@@ -81,6 +85,7 @@ const resources: Resource[] = [
     label: 'epic',
     schema: Epic,
     patch: EpicPatch,
+    conflict: 'other epics are follow-ups of this one; delete them first',
     beforeDelete(doc, id) {
       const followers = doc.epics.filter((e) => e.followUpOf === id).map((e) => e.id);
       if (followers.length) throw conflict(`epic "${id}" has follow-ups (${followers.join(', ')}); delete them first`);
@@ -101,9 +106,14 @@ function merge(base: Record<string, unknown>, patch: Record<string, unknown>): R
   return out;
 }
 
+/** `GET /stories?epicId=`: only the stories of one epic. */
+const StoriesQuery = z.object({ epicId: z.string().min(1).optional().meta({ description: 'only the stories of this epic' }) }).strict();
+
+const ETAG = { ETag: { description: 'the roadmap version, `"v<n>"`: send it back as `If-Match` to import only over this version', schema: { type: 'string' as const } } };
+
 export function roadmapRoutes(r: Router) {
   const tags = ['Roadmap'];
-  endpoint(r, { method: 'get', path: '/roadmap', summary: 'Export the whole roadmap document', tags, auth: 'viewer', responses: { 200: { description: 'The roadmap', schema: Roadmap } } }, async (c) => {
+  endpoint(r, { method: 'get', path: '/roadmap', summary: 'Export the whole roadmap document', tags, auth: 'viewer', responses: { 200: { description: 'The roadmap', schema: Roadmap, headers: ETAG } } }, async (c) => {
     const { roadmap, version } = await current(c.get('services'));
     c.header('ETag', `"v${version}"`);
     return c.json(roadmap);
@@ -111,7 +121,19 @@ export function roadmapRoutes(r: Router) {
 
   endpoint(
     r,
-    { method: 'put', path: '/roadmap', summary: 'Import (replace) the whole roadmap document; an invalid document changes nothing', tags, auth: 'editor', body: Roadmap, responses: { 200: { description: 'The stored roadmap', schema: Roadmap } } },
+    {
+      method: 'put',
+      path: '/roadmap',
+      summary: 'Import (replace) the whole roadmap document; an invalid document changes nothing',
+      tags,
+      auth: 'editor',
+      body: Roadmap,
+      headers: z.object({
+        'if-match': z.string().optional().meta({ description: 'the `ETag` of the version this import replaces (`"v<n>"`, as `GET /api/v1/roadmap` answered); when the stored roadmap has another version, nothing changes and the answer is 409' }),
+      }),
+      errors: { 409: '`If-Match` names another version than the stored one, or another import won a race; reload and retry' },
+      responses: { 200: { description: 'The stored roadmap', schema: Roadmap, headers: ETAG } },
+    },
     async (c, { body }) => {
       const s = c.get('services');
       const ifMatch = c.req.header('if-match')?.match(/^"?v(\d+)"?$/);
@@ -122,7 +144,7 @@ export function roadmapRoutes(r: Router) {
     },
   );
 
-  endpoint(r, { method: 'put', path: '/mission', summary: 'Set the mission statement', tags, auth: 'editor', body: Mission, responses: { 200: { description: 'The mission', schema: Mission } } }, async (c, { body }) => {
+  endpoint(r, { method: 'put', path: '/mission', summary: 'Set the mission statement', tags, auth: 'editor', body: Mission, errors: { 409: 'the first roadmap was being imported at the same time; retry' }, responses: { 200: { description: 'The mission', schema: Mission } } }, async (c, { body }) => {
     const s = c.get('services');
     const { version, head } = await current(s);
     if (version === 0) await s.roadmaps.replace({ ...EMPTY, mission: body });
@@ -133,7 +155,7 @@ export function roadmapRoutes(r: Router) {
   for (const res of resources) {
     const path = `/${res.list}`;
     const rtags = [res.label[0].toUpperCase() + res.label.slice(1) + (res.label === 'story' ? '' : '')];
-    endpoint(r, { method: 'get', path, summary: `List ${res.list}`, tags: rtags, auth: 'viewer', responses: { 200: { description: `All ${res.list}`, schema: z.array(res.schema) } } }, async (c) => {
+    endpoint(r, { method: 'get', path, summary: `List ${res.list}`, tags: rtags, auth: 'viewer', ...(res.kind === 'story' ? { query: StoriesQuery } : {}), responses: { 200: { description: `All ${res.list}`, schema: z.array(res.schema) } } }, async (c) => {
       const { roadmap } = await current(c.get('services'));
       const list = roadmap[res.list] as { epicId?: string }[];
       const epicId = c.req.query('epicId');
@@ -147,7 +169,7 @@ export function roadmapRoutes(r: Router) {
       return c.json(found);
     });
 
-    endpoint(r, { method: 'post', path, summary: `Create a ${res.label}`, tags: rtags, auth: 'editor', body: res.schema, responses: { 201: { description: `The created ${res.label}`, schema: res.schema } } }, async (c, { body }) => {
+    endpoint(r, { method: 'post', path, summary: `Create a ${res.label}`, tags: rtags, auth: 'editor', body: res.schema, errors: { 409: `a ${res.label} with this id exists already` }, responses: { 201: { description: `The created ${res.label}`, schema: res.schema } } }, async (c, { body }) => {
       const s = c.get('services');
       const { roadmap, version: v0, head } = await current(s);
       const entity = body as { id: string };
@@ -175,7 +197,7 @@ export function roadmapRoutes(r: Router) {
       return c.json(updated);
     });
 
-    endpoint(r, { method: 'delete', path: `${path}/:id`, summary: `Delete a ${res.label}`, tags: rtags, auth: 'editor', responses: { 204: { description: 'Deleted' } } }, async (c, { params }) => {
+    endpoint(r, { method: 'delete', path: `${path}/:id`, summary: `Delete a ${res.label}`, tags: rtags, auth: 'editor', ...(res.conflict ? { errors: { 409: res.conflict } } : {}), responses: { 204: { description: 'Deleted' } } }, async (c, { params }) => {
       const s = c.get('services');
       const { roadmap, head } = await current(s);
       if (!(roadmap[res.list] as { id: string }[]).some((x) => x.id === params.id)) throw notFound(res.label, params.id);
@@ -188,7 +210,7 @@ export function roadmapRoutes(r: Router) {
 
   endpoint(
     r,
-    { method: 'post', path: '/epics/:id/ship', summary: 'Mark an epic shipped on a day', tags: ['Epic'], auth: 'editor', body: ShipRequest, responses: { 200: { description: 'The shipped epic', schema: Epic } } },
+    { method: 'post', path: '/epics/:id/ship', summary: 'Mark an epic shipped on a day', tags: ['Epic'], auth: 'editor', body: ShipRequest, errors: { 409: 'the epic is cancelled; reopen it before shipping' }, responses: { 200: { description: 'The shipped epic', schema: Epic } } },
     async (c, { body, params }) => {
       const s = c.get('services');
       const { roadmap, head } = await current(s);
