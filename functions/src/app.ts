@@ -75,11 +75,11 @@ export function createApp(services: Services, opts: AppOptions = {}) {
 
   if (parts.has('ingest')) {
     ingestRoutes(app, registry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
-    askIngestRoutes(app, registry);
+    askIngestRoutes(app, registry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
   } else if (registry) {
     // the API function serves the document: it lists the ingest routes another function serves
     ingestRoutes(new Hono<Env>(), registry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
-    askIngestRoutes(new Hono<Env>(), registry);
+    askIngestRoutes(new Hono<Env>(), registry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
   }
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));

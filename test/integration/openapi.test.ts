@@ -163,6 +163,13 @@ describe('every route answers only what /openapi.json documents for it', () => {
     }
   });
 
+  it('an ask sent again with the same externalId is updated (200)', async () => {
+    const r = ROUTES.find((x) => routeKey(x.method, x.path) === 'POST /api/v1/asks')!;
+    const body = { externalId: `openapi-${n++}`, source: 'support', title: 'Same ask', askedAt: env.today };
+    expect((await provoke(r, ctx.call, 'a new externalId', '/api/v1/asks', { body })).status).toBe(201);
+    expect((await provoke(r, ctx.call, 'the same externalId again (last write wins)', '/api/v1/asks', { body: { ...body, title: 'Same ask, edited' } })).status).toBe(200);
+  });
+
   it('the rollup queued for the worker where there is one (AWS)', async () => {
     const queued = await createTestContext();
     try {

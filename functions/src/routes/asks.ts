@@ -31,7 +31,8 @@ import { isoDate, slugId } from '../../../shared/primitives';
 import { epicDemand, importAsks, upsertAsks } from '../asks/asks';
 import { authenticate, presentedKey } from '../auth';
 import type { Env } from '../context';
-import { badRequest, forbidden, notFound, tooLarge } from '../errors';
+import { badRequest, forbidden, notFound, rateLimited, tooLarge } from '../errors';
+import { RateLimiter } from '../ingest/rate-limit';
 import { endpoint, validate, type Router } from '../http';
 
 const AskId = z.object({ id: z.string().regex(/^ask-[0-9a-f]{20}$/, 'ask ids look like ask-<20 hex digits>') });
@@ -60,7 +61,9 @@ function decodeCursor(s: string): [string, string] {
 }
 
 /** `POST /v1/asks`: write-key endpoint, idempotent by external id (else by content), per-ask rejections like a batch. */
-export function askIngestRoutes(app: Hono<Env>, registry: OpenAPIRegistry | undefined) {
+export function askIngestRoutes(app: Hono<Env>, registry: OpenAPIRegistry | undefined, perMinute: number) {
+  // asks have their own per-key bucket beside the events'
+  const limiter = new RateLimiter(perMinute);
   const v1 = new Hono<Env>();
   const r: Router = { hono: v1, registry, prefix: '/v1' };
   v1.use(
@@ -79,6 +82,8 @@ export function askIngestRoutes(app: Hono<Env>, registry: OpenAPIRegistry | unde
       const fromBody = raw && typeof raw === 'object' && typeof (raw as { writeKey?: unknown }).writeKey === 'string' ? (raw as { writeKey: string }).writeKey : undefined;
       const record = await authenticate(c, presentedKey(c) ?? fromBody);
       if (record.scope !== 'ingest') throw forbidden(`asks need a write key (scope ingest); this key has scope ${record.scope}`);
+      const wait = limiter.take(record.id);
+      if (wait) throw rateLimited(wait);
       const body = validate(AskBatch, raw, 'asks request');
       const s = c.get('services');
       const epicIds = new Set((await s.roadmaps.get())?.roadmap.epics.map((e) => e.id) ?? []);
