@@ -20,6 +20,12 @@ export const ConfigSchema = z.object({
   SEXTANT_MAX_FUTURE_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(24 * 60),
   SEXTANT_RAW_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(400),
   SEXTANT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  /**
+   * How long a process trusts a credential it has read (write keys, role tokens): a revocation
+   * made through another process (another Lambda container) takes effect within this many
+   * seconds; through the same process at once. 0 reads the store on every request.
+   */
+  SEXTANT_CREDENTIAL_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   SEXTANT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
