@@ -18,7 +18,7 @@ export const PARTITIONS = {
   kpis: ['KPI#*', 'KPIS'], // daily KPI values + the list of KPI names
   rollups: ['ROLLUP'],
   meta: ['META'], // rollup state (dirty flag, freshness) and installation metadata
-  ingestDays: ['INGEST'], // ingest counters per day
+  ingestDays: ['INGEST', 'INGEST#*'], // ingest counters per day, over 64 partitions (plus the single one of earlier versions)
   rejections: ['REJECT#*'], // rejected-event samples (30-day TTL)
 } as const;
 
@@ -36,7 +36,7 @@ export const INGEST_ACCESS: TableGrant[] = [
   { actions: ['dynamodb:BatchGetItem'], partitions: [...P.rawEvents, ...P.userFacts, ...P.surveys] },
   // EventStore.putRaw / putFacts / putKpis / logRejections
   { actions: ['dynamodb:BatchWriteItem'], partitions: [...P.rawEvents, ...P.userFacts, ...P.surveys, ...P.kpis, ...P.rejections] },
-  // EventStore.countIngest (INGEST/DAY#), AnalyticsStore.markDirty (META/ROLLUP)
+  // EventStore.countIngest (INGEST#<p>/DAY#), AnalyticsStore.markDirty (META/ROLLUP)
   { actions: ['dynamodb:UpdateItem'], partitions: [...P.ingestDays, ...P.meta] },
 ];
 

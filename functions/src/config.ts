@@ -36,6 +36,12 @@ export const ConfigSchema = z.object({
     .default(DEFAULT_ASK_SOURCES.join(','))
     .transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
     .pipe(z.array(AskSource).min(1, 'SEXTANT_ASK_SOURCES needs at least one source')),
+  /**
+   * How long a process trusts a credential it has read (write keys, role tokens): a revocation
+   * made through another process (another Lambda container) takes effect within this many
+   * seconds; through the same process at once. 0 reads the store on every request.
+   */
+  SEXTANT_CREDENTIAL_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   SEXTANT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;

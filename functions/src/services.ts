@@ -40,7 +40,8 @@ export function createServices(config: Config, store: Store, pseudonymKey: Buffe
     config,
     store,
     roadmaps: new RoadmapStore(store),
-    keys: new KeyStore(store),
+    // the clock is read through `services` so a test (or an injected `now`) moves it
+    keys: new KeyStore(store, { ttlMs: config.SEXTANT_CREDENTIAL_CACHE_SECONDS * 1000, now: () => services.now() }),
     events: new EventStore(store),
     analytics: new AnalyticsStore(store),
     asks: new AskStore(store),

@@ -1,9 +1,9 @@
 /**
  * `npm run bench [-- section ...] [--repeat N]`: measured figures, printed and written to
  * bench-results/latest.json. Sections: ingest, outcomes, web, lambda (default: all four);
- * `soak` runs only when named. With `--repeat N` (or BENCH_REPEAT=N) each section runs N times
- * and reports, for every figure, the median of the N runs and its spread (min … max), beside
- * the runs themselves.
+ * `soak` and `capacity` (CAPACITY_SECONDS, default 60 simulated seconds) run only when named.
+ * With `--repeat N` (or BENCH_REPEAT=N) each section runs N times and reports, for every figure,
+ * the median of the N runs and its spread (min … max), beside the runs themselves.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { log } from '../../functions/src/log';
@@ -25,6 +25,7 @@ const sections: Record<string, () => Promise<unknown>> = {
   web: async () => (await import('./web')).benchWeb(),
   lambda: async () => (await import('./lambda')).benchLambda(),
   soak: async () => (await import('./soak')).benchSoak(),
+  capacity: async () => (await import('./capacity')).benchCapacity(),
 };
 
 for (const name of Object.keys(sections)) {

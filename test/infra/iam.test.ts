@@ -23,7 +23,7 @@ const sample = {
   kpiNames: K.kpiName('checkout_conversion').PK,
   rollup: K.epicRollup('virtual-try-on', 28).PK,
   rollupState: K.rollupState().PK,
-  ingestDay: K.ingestDay('2026-10-01').PK,
+  ingestDay: K.ingestDay('2026-10-01', 17).PK,
   rejection: K.rejection('2026-10-01', '2026-10-01T00:00:00Z', '1').PK,
 };
 const managed = [sample.roadmapHead, sample.roadmapV3, sample.credential, sample.keys, sample.reviews, sample.iterations];

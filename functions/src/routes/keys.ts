@@ -12,7 +12,7 @@ export function keyRoutes(r: Router) {
   endpoint(r, { method: 'post', path: '/keys', summary: 'Create a key; the key is shown in this response only', tags, auth: 'admin', body: KeyCreate, responses: { 201: { description: 'The new key', schema: KeyCreated } } }, async (c, { body }) => {
     return c.json(await c.get('services').keys.create(body), 201);
   });
-  endpoint(r, { method: 'delete', path: '/keys/:id', summary: 'Revoke a key (effective on its next request)', tags, auth: 'admin', responses: { 200: { description: 'The revoked key', schema: KeyRecord } } }, async (c, { params }) => {
+  endpoint(r, { method: 'delete', path: '/keys/:id', summary: 'Revoke a key (refused at once by this process; by every process within SEXTANT_CREDENTIAL_CACHE_SECONDS, default 30 s)', tags, auth: 'admin', responses: { 200: { description: 'The revoked key', schema: KeyRecord } } }, async (c, { params }) => {
     const revoked = await c.get('services').keys.revoke(params.id);
     if (!revoked) throw notFound('key', params.id);
     return c.json(revoked);

@@ -8,7 +8,7 @@
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Store } from './client';
-import { K, USER_FACT_SHARDS } from './keys';
+import { INGEST_PARTS, K, USER_FACT_SHARDS } from './keys';
 import { batchGet, batchWrite, queryAll, scanPrefix } from './ops';
 import { shardOf } from '../ingest/pseudonymize';
 
@@ -68,6 +68,13 @@ export function userFactItems(facts: UserDayFacts[]): { PK: string; SK: string }
   return items;
 }
 
+export interface IngestCounts {
+  received: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+}
+
 export class EventStore {
   constructor(private readonly store: Store) {}
 
@@ -122,12 +129,16 @@ export class EventStore {
     ]);
   }
 
-  /** Ingest telemetry per received day (operational counters, not analytics). */
-  async countIngest(date: string, counts: { received: number; accepted: number; duplicates: number; rejected: number }): Promise<void> {
+  /**
+   * Ingest telemetry per received day (operational counters, not analytics: a retried request
+   * counts again). Each request adds to one of INGEST_PARTS items of the day, picked at random,
+   * so no item takes every request's write.
+   */
+  async countIngest(date: string, counts: IngestCounts, part = Math.floor(Math.random() * INGEST_PARTS)): Promise<void> {
     await this.store.doc.send(
       new UpdateCommand({
         TableName: this.store.table,
-        Key: K.ingestDay(date),
+        Key: K.ingestDay(date, part),
         UpdateExpression: 'ADD received :r, accepted :a, duplicates :d, rejected :x SET #date = :date',
         ExpressionAttributeNames: { '#date': 'date' },
         ExpressionAttributeValues: { ':r': counts.received, ':a': counts.accepted, ':d': counts.duplicates, ':x': counts.rejected, ':date': date },
@@ -144,8 +155,22 @@ export class EventStore {
     );
   }
 
-  async ingestDays(from: string, to: string) {
-    return queryAll(this.store, K.ingestPartition(), { between: [`DAY#${from}`, `DAY#${to}`] });
+  /** Ingest counters per day in [from, to], summed over the partitions (days without traffic are absent). */
+  async ingestDays(from: string, to: string): Promise<(IngestCounts & { date: string })[]> {
+    const partitions = [...Array.from({ length: INGEST_PARTS }, (_, p) => K.ingestPartition(p)), K.ingestLegacyPartition()];
+    // eventually consistent: operational counters, a second behind is fine at half the read cost
+    const pages = await Promise.all(partitions.map((pk) => queryAll(this.store, pk, { between: [`DAY#${from}`, `DAY#${to}`], consistent: false })));
+    const byDate = new Map<string, IngestCounts & { date: string }>();
+    for (const item of pages.flat()) {
+      const date = item.date as string;
+      let d = byDate.get(date);
+      if (!d) byDate.set(date, (d = { date, received: 0, accepted: 0, duplicates: 0, rejected: 0 }));
+      d.received += Number(item.received ?? 0);
+      d.accepted += Number(item.accepted ?? 0);
+      d.duplicates += Number(item.duplicates ?? 0);
+      d.rejected += Number(item.rejected ?? 0);
+    }
+    return [...byDate.values()].sort((a, b) => a.date.localeCompare(b.date));
   }
 
   async rejections(date: string) {

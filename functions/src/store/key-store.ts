@@ -1,13 +1,16 @@
 /**
  * Credential adapter (write keys and API tokens). Only a SHA-256 hash of a key is stored;
  * the key itself is returned once at creation. Access patterns:
- * - authenticate: GetItem `CRED#<hash>` (one read per request; deleted on revoke, so a
- *   revocation takes effect on the next request);
+ * - authenticate: GetItem `CRED#<hash>` (deleted on revoke), cached per process for
+ *   `SEXTANT_CREDENTIAL_CACHE_SECONDS` (see credential-cache.ts): a revocation through this
+ *   process takes effect on the next request, through another process (another Lambda
+ *   container) within that interval;
  * - list / revoke: the `KEYS` partition, by id.
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Store } from './client';
+import { CredentialCache, type CredentialCacheOptions } from './credential-cache';
 import { K } from './keys';
 import { queryAll, strip } from './ops';
 import type { KeyRecord, KeyScope } from '../../../shared/keys';
@@ -31,7 +34,16 @@ export function generateKey(scope: KeyScope): { key: string; prefix: string } {
 }
 
 export class KeyStore {
-  constructor(private readonly store: Store) {}
+  readonly cache: CredentialCache;
+  /** lookups in flight, by hash: concurrent requests with one key share one read */
+  private readonly inflight = new Map<string, Promise<KeyRecord | null>>();
+
+  constructor(
+    private readonly store: Store,
+    cache: CredentialCacheOptions = { ttlMs: 0, now: Date.now },
+  ) {
+    this.cache = new CredentialCache(cache);
+  }
 
   async create(input: { name: string; scope: KeyScope; key?: string; id?: string }): Promise<KeyRecord & { key: string }> {
     const { key, prefix } = input.key ? { key: input.key, prefix: input.key.slice(0, Math.min(13, input.key.length - 4)) } : generateKey(input.scope);
@@ -45,15 +57,39 @@ export class KeyStore {
     };
     await this.store.doc.send(new PutCommand({ TableName: this.store.table, Item: { ...K.keyRecord(record.id), ...record, hash } }));
     await this.store.doc.send(new PutCommand({ TableName: this.store.table, Item: { ...K.credentialByHash(hash), ...record } }));
+    this.forget(hash);
     return { ...record, key };
   }
 
-  /** The active credential for a presented key, or null. */
+  /** The active credential for a presented key, or null (from the cache when it is fresh). */
   async authenticate(key: string): Promise<KeyRecord | null> {
-    const out = await this.store.doc.send(
-      new GetCommand({ TableName: this.store.table, Key: K.credentialByHash(hashKey(key)), ConsistentRead: true }),
-    );
+    const hash = hashKey(key);
+    const cached = this.cache.get(hash);
+    if (cached !== undefined) return cached;
+    const pending = this.inflight.get(hash);
+    if (pending) return pending;
+    const read = this.cache.begin();
+    const lookup = this.readCredential(hash)
+      .then((record) => {
+        this.cache.set(hash, record, read);
+        return record;
+      })
+      .finally(() => {
+        if (this.inflight.get(hash) === lookup) this.inflight.delete(hash);
+      });
+    this.inflight.set(hash, lookup);
+    return lookup;
+  }
+
+  private async readCredential(hash: string): Promise<KeyRecord | null> {
+    const out = await this.store.doc.send(new GetCommand({ TableName: this.store.table, Key: K.credentialByHash(hash), ConsistentRead: true }));
     return out.Item ? strip<KeyRecord>(out.Item) : null;
+  }
+
+  /** Drop a hash from this process's cache and from the lookups in flight. */
+  private forget(hash: string) {
+    this.cache.forget(hash);
+    this.inflight.delete(hash);
   }
 
   async list(): Promise<KeyRecord[]> {
@@ -76,6 +112,7 @@ export class KeyStore {
     const rec = await this.get(id);
     if (!rec) return null;
     await this.store.doc.send(new DeleteCommand({ TableName: this.store.table, Key: K.credentialByHash(rec.hash) }));
+    this.forget(rec.hash);
     const revokedAt = rec.revokedAt ?? new Date().toISOString();
     await this.store.doc.send(
       new UpdateCommand({
@@ -93,7 +130,10 @@ export class KeyStore {
   async ensureBootstrapAdmin(token: string): Promise<void> {
     const existing = await this.get('bootstrap-admin');
     if (existing && existing.hash === hashKey(token) && !existing.revokedAt) return;
-    if (existing) await this.store.doc.send(new DeleteCommand({ TableName: this.store.table, Key: K.credentialByHash(existing.hash) }));
+    if (existing) {
+      await this.store.doc.send(new DeleteCommand({ TableName: this.store.table, Key: K.credentialByHash(existing.hash) }));
+      this.forget(existing.hash);
+    }
     await this.create({ name: 'bootstrap admin', scope: 'admin', key: token, id: 'bootstrap-admin' });
   }
 

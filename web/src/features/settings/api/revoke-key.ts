@@ -1,4 +1,4 @@
-/** DELETE /api/v1/keys/:id — revoke a key (effective on its next request). */
+/** DELETE /api/v1/keys/:id — revoke a key (refused at once by the process that revoked it, by every process within SEXTANT_CREDENTIAL_CACHE_SECONDS). */
 import type { KeyRecord } from '../../../../../shared/keys';
 import { api } from '../../../lib/api-client';
 import { invalidate } from '../../../lib/query';
