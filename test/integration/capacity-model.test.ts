@@ -5,7 +5,7 @@
  * partition key and per simulated second (test/helpers/capacity.ts). No partition may take more
  * than half of DynamoDB's per-partition ceiling: 500 write units/s, 1,500 read units/s.
  *
- * Two simulated seconds here (the per-second peaks are what matter, and the first second is
+ * One simulated second here (the per-second peaks are what matter, and the first second is
  * the worst for credential reads: every container is cold); `npm run bench -- capacity` runs
  * the same workload for a simulated minute.
  */
@@ -71,7 +71,7 @@ describe('capacity meter: units as DynamoDB computes them', () => {
 });
 
 describe('capacity model: 10,000 events/s, 1 M monthly users, one write key', () => {
-  const SECONDS = 2;
+  const SECONDS = 1;
   let run: WorkloadRun;
   beforeAll(async () => {
     run = await runCapacityWorkload({ seconds: SECONDS });
