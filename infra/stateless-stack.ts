@@ -193,7 +193,8 @@ export class StatelessStack extends Stack {
     // Route-level throttling: ingest and the dashboard API each get their own token bucket, so a
     // flood on /api/* cannot get ingest answered 429, nor an ingest backlog lock the dashboard
     // out. The stage default above applies to the other routes (/health, /openapi.json).
-    const routeLimit = (t: { rateLimit: number; burstLimit: number }) => ({ throttlingRateLimit: t.rateLimit, throttlingBurstLimit: t.burstLimit });
+    // RouteSettings is a JSON map in CloudFormation: keys are written as CloudFormation spells them
+    const routeLimit = (t: { rateLimit: number; burstLimit: number }) => ({ ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit });
     (this.stage.node.defaultChild as CfnStage).routeSettings = {
       [INGEST_ROUTE]: routeLimit(settings.routeThrottle.ingest),
       [API_ROUTE]: routeLimit(settings.routeThrottle.api),

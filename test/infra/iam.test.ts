@@ -73,7 +73,7 @@ describe('ingest function', () => {
     }
   });
 
-  it('reads only its own secret (no admin token), and cannot use the job queue', () => {
+  it('reads only the pseudonymisation key\'s secret (no admin token), and cannot use the job queue', () => {
     const secretStatements = s().filter((st) => actionsOf(st).some((a) => a.startsWith('secretsmanager:')));
     expect(secretStatements.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
     expect(JSON.stringify(secretStatements)).toContain('PseudonymKey');
@@ -121,14 +121,25 @@ describe('worker and jobs functions', () => {
     expect(allows(s, 'dynamodb:UpdateItem', [sample.rollupState])).toBe(true);
   });
 
-  it('the purge scans (table-wide, read-only) and batch-deletes raw events and rejections', () => {
+  it('the scheduled worker never scans, nor deletes raw events (DynamoDB TTL expires them on AWS)', () => {
     const s = statementsOf('worker');
+    expect(allows(s, 'dynamodb:Scan')).toBe(false);
+    expect(allows(s, 'dynamodb:BatchWriteItem', [sample.rawEvent])).toBe(false);
+    expect(allows(s, 'dynamodb:BatchWriteItem', [sample.rejection])).toBe(false);
+  });
+
+  it('neither worker nor jobs reads any secret: the pseudonymisation key stays with ingest', () => {
+    for (const fn of ['worker', 'jobs'] as const) expect(statementsOf(fn).flatMap(actionsOf).filter((a) => a.startsWith('secretsmanager:') || a.startsWith('kms:'))).toEqual([]);
+  });
+
+  it('queued jobs: the rebuild and the purge on request scan (table-wide, read-only) and batch-delete raw events and rejections', () => {
+    const s = statementsOf('jobs');
     expect(allows(s, 'dynamodb:Scan')).toBe(true);
     expect(allows(s, 'dynamodb:BatchWriteItem', [sample.rawEvent, sample.rejection])).toBe(true);
   });
 
   it('merges partitions per action, so a batch spanning two grants is allowed', () => {
-    const s = statementsOf('worker');
+    const s = statementsOf('jobs');
     expect(allows(s, 'dynamodb:BatchWriteItem', [sample.rollup, sample.rawEvent])).toBe(true);
     expect(s.filter((st) => actionsOf(st).includes('dynamodb:BatchWriteItem'))).toHaveLength(1);
   });
