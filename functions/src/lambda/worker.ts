@@ -2,23 +2,77 @@
  * Background work on AWS: EventBridge Scheduler invokes `handler` every minute (rollups when
  * data changed, retention once a day); SQS delivers re-attribution / rebuild requests to
  * `queueHandler`, which reports partial-batch failures so only failed messages are retried.
+ *
+ * Failures are never silent: a failing tick is logged and thrown (Lambda retries it twice,
+ * then the on-failure destination queue holds it, alarmed); a failing job is logged, counted
+ * (metric JobsFailed, alarmed) and reported as a batch item failure (SQS retries it, then the
+ * jobs dead-letter queue holds it, alarmed).
  */
 import type { SQSBatchResponse, SQSEvent } from './sqs-types';
 import { runScheduledWork, runQueuedJob } from '../analytics/jobs';
-import { jobHandler } from './job-handler';
+import { log } from '../log';
+import type { Services } from '../services';
+import { errorFields, jobHandler } from './job-handler';
+import { instrumented, METRIC, metrics, MetricUnit } from './observability';
 import { lambdaServices } from './runtime';
 
-export const handler = jobHandler('scheduled work', (s, event) => runScheduledWork(s, event));
+export const handler = jobHandler('scheduled work', (s, event) => runScheduledWork(s, event), {
+  after: async (s, result) => {
+    recordRollup((result as { rollup?: unknown } | undefined)?.rollup);
+    await recordRollupLag(s);
+  },
+});
 
-export async function queueHandler(event: SQSEvent): Promise<SQSBatchResponse> {
-  const services = await lambdaServices();
+export const queueHandler = instrumented(async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  let services: Services;
+  try {
+    services = await lambdaServices();
+  } catch (e) {
+    // nothing can run: every message is retried (and counted, and logged once)
+    log.error('jobs: services unavailable', { messages: event.Records.length, ...errorFields(e) });
+    metrics.addMetric(METRIC.jobsFailed, MetricUnit.Count, event.Records.length);
+    return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
+  }
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
+    const started = Date.now();
+    let kind: unknown;
+    const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
     try {
-      await runQueuedJob(services, JSON.parse(record.body));
-    } catch {
+      const body = JSON.parse(record.body) as unknown;
+      kind = (body as { job?: unknown } | null)?.job;
+      const result = await runQueuedJob(services, body);
+      recordRollup(result);
+      log.info('job done', { messageId: record.messageId, job: kind, receiveCount, ms: Date.now() - started, result: result as unknown });
+    } catch (e) {
       batchItemFailures.push({ itemIdentifier: record.messageId });
+      log.error('job failed', { messageId: record.messageId, job: typeof kind === 'string' ? kind : null, receiveCount, ms: Date.now() - started, ...errorFields(e) });
     }
   }
+  // one value per invocation (Powertools would otherwise write a list of 1s)
+  metrics.addMetric(METRIC.jobsFailed, MetricUnit.Count, batchItemFailures.length);
   return { batchItemFailures };
+});
+
+/** Duration of a rollup that ran (RollupResult-shaped results only). */
+function recordRollup(result: unknown) {
+  const r = result as { ran?: unknown; ms?: unknown } | undefined;
+  if (r?.ran === true && typeof r.ms === 'number') metrics.addMetric(METRIC.rollupDuration, MetricUnit.Milliseconds, r.ms);
+}
+
+/**
+ * RollupLagSeconds: how long changes have waited without a finished rollup covering them. When
+ * the state is dirty, that is the time since the later of the oldest pending change
+ * (`dirtySince`) and the start of the last finished rollup (`rolledUpAt`: changes before it are
+ * covered); 0 when clean. It keeps growing while rollups fail, and stays near the tick interval
+ * under continuous ingest. Emitted after every tick, failed or not.
+ */
+export async function recordRollupLag(services: Services) {
+  metrics.addMetric(METRIC.rollupLag, MetricUnit.Seconds, rollupLagSeconds(await services.analytics.state(), services.now()));
+}
+
+export function rollupLagSeconds(state: { dirtyGen?: number; rolledGen?: number; dirtySince?: string; rolledUpAt?: string }, now: number): number {
+  if ((state.dirtyGen ?? 0) <= (state.rolledGen ?? 0) || !state.dirtySince) return 0;
+  const since = Math.max(Date.parse(state.dirtySince), state.rolledUpAt ? Date.parse(state.rolledUpAt) : 0);
+  return Math.max(0, Math.round((now - since) / 1000));
 }
