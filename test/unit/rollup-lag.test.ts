@@ -1,6 +1,6 @@
-/** RollupLagSeconds (functions/src/lambda/worker.ts): how long changes wait for a rollup that covers them. */
+/** RollupLagSeconds (functions/src/lambda/rollup-lag.ts): how long changes wait for a rollup that covers them. */
 import { describe, expect, it } from 'vitest';
-import { rollupLagSeconds } from '../../functions/src/lambda/worker';
+import { rollupLagSeconds } from '../../functions/src/lambda/rollup-lag';
 
 const now = Date.parse('2026-11-29T12:00:00.000Z');
 const ago = (s: number) => new Date(now - s * 1000).toISOString();

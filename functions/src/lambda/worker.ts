@@ -15,6 +15,7 @@ import type { Services } from '../services';
 import { errorFields, jobHandler } from './job-handler';
 import { instrumented, METRIC, metrics, MetricUnit } from './observability';
 import { lambdaServices } from './runtime';
+import { rollupLagSeconds } from './rollup-lag';
 
 export const handler = jobHandler('scheduled work', (s, event) => runScheduledWork(s, event), {
   after: async (s, result) => {
@@ -60,19 +61,7 @@ function recordRollup(result: unknown) {
   if (r?.ran === true && typeof r.ms === 'number') metrics.addMetric(METRIC.rollupDuration, MetricUnit.Milliseconds, r.ms);
 }
 
-/**
- * RollupLagSeconds: how long changes have waited without a finished rollup covering them. When
- * the state is dirty, that is the time since the later of the oldest pending change
- * (`dirtySince`) and the start of the last finished rollup (`rolledUpAt`: changes before it are
- * covered); 0 when clean. It keeps growing while rollups fail, and stays near the tick interval
- * under continuous ingest. Emitted after every tick, failed or not.
- */
+/** RollupLagSeconds after every tick, failed or not (see ./rollup-lag.ts). */
 export async function recordRollupLag(services: Services) {
   metrics.addMetric(METRIC.rollupLag, MetricUnit.Seconds, rollupLagSeconds(await services.analytics.state(), services.now()));
-}
-
-export function rollupLagSeconds(state: { dirtyGen?: number; rolledGen?: number; dirtySince?: string; rolledUpAt?: string }, now: number): number {
-  if ((state.dirtyGen ?? 0) <= (state.rolledGen ?? 0) || !state.dirtySince) return 0;
-  const since = Math.max(Date.parse(state.dirtySince), state.rolledUpAt ? Date.parse(state.rolledUpAt) : 0);
-  return Math.max(0, Math.round((now - since) / 1000));
 }
