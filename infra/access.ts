@@ -20,6 +20,7 @@ export const PARTITIONS = {
   meta: ['META'], // rollup state (dirty flag, freshness) and installation metadata
   ingestDays: ['INGEST'], // ingest counters per day
   rejections: ['REJECT#*'], // rejected-event samples (30-day TTL)
+  rebuilds: ['REBUILD#*'], // segmented rebuild runs and their recomputed facts (7-day TTL)
 } as const;
 
 const P = PARTITIONS;
@@ -78,4 +79,6 @@ export const JOBS_ACCESS: TableGrant[] = [
   ...WORKER_ACCESS,
   { actions: ['dynamodb:Scan'], partitions: 'any' },
   { actions: ['dynamodb:BatchWriteItem'], partitions: [...P.rawEvents, ...P.rejections, ...P.userFacts, ...P.surveys] },
+  // the segmented rebuild's run state and recomputed facts
+  { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'], partitions: P.rebuilds },
 ];

@@ -132,10 +132,13 @@ export class StatelessStack extends Stack {
       serviceName: 'jobs',
       reservedConcurrency: reserved?.jobs,
       timeout: JOB_TIMEOUT,
+      // the segmented rebuild fans out over its own queue
+      environment: { ...common.environment, SEXTANT_QUEUE_URL: this.queue.queueUrl },
       memorySize: 2048,
     });
     // the API may enqueue jobs (SEXTANT_QUEUE_URL): send only, no receive, delete or purge
     this.api.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
+    this.jobs.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
     this.jobs.fn.addEventSource(
       new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: JOBS_MAX_CONCURRENCY }),
     );

@@ -45,6 +45,10 @@ const SAMPLES: Record<string, string> = {
   ingestDay: K.ingestDay('2026-10-02').PK,
   ingestPartition: K.ingestPartition(),
   rejection: K.rejection('2026-10-02', '2026-10-02T00:00:00Z', '1').PK,
+  rebuildRun: K.rebuildRun('r1').PK,
+  rebuildSegment: K.rebuildSegment('r1', 0).PK,
+  rebuildFactsPartition: K.rebuildFactsPartition('r1', '2026-10'),
+  rebuildFact: K.rebuildFact('r1', '2026-10', 'UF#2026-10#0|u#20000').PK,
   rejectionPartition: K.rejectionPartition('2026-10-02'),
   meta: K.meta('DEMO').PK,
 };

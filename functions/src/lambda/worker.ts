@@ -13,7 +13,9 @@ import { runScheduledWork, runQueuedJob } from '../analytics/jobs';
 import { log } from '../log';
 import type { Services } from '../services';
 import { errorFields, jobHandler } from './job-handler';
-import { instrumented, METRIC, metrics, MetricUnit } from './observability';
+import { instrumented, METRIC, metrics, MetricUnit, type InvocationContext } from './observability';
+import { workerQueue } from './queue';
+import { REBUILD_JOBS, runRebuildJob } from './rebuild-fanout';
 import { lambdaServices } from './runtime';
 import { rollupLagSeconds } from './rollup-lag';
 
@@ -24,7 +26,12 @@ export const handler = jobHandler('scheduled work', (s, event) => runScheduledWo
   },
 });
 
-export const queueHandler = instrumented(async (event: SQSEvent): Promise<SQSBatchResponse> => {
+/** The job queue itself (SEXTANT_QUEUE_URL): the segmented rebuild enqueues its own steps. */
+const jobQueue = workerQueue();
+/** a rebuild segment hands over to a continuation when less than this is left of the invocation */
+const HANDOVER_MS = 90_000;
+
+export const queueHandler = instrumented(async (event: SQSEvent, context): Promise<SQSBatchResponse> => {
   let services: Services;
   try {
     services = await lambdaServices();
@@ -42,7 +49,7 @@ export const queueHandler = instrumented(async (event: SQSEvent): Promise<SQSBat
     try {
       const body = JSON.parse(record.body) as unknown;
       kind = (body as { job?: unknown } | null)?.job;
-      const result = await runQueuedJob(services, body);
+      const result = REBUILD_JOBS.has(kind as string) ? await rebuildStep(services, body, record.messageId, context) : await runQueuedJob(services, body);
       recordRollup(result);
       log.info('job done', { messageId: record.messageId, job: kind, receiveCount, ms: Date.now() - started, result: result as unknown });
     } catch (e) {
@@ -54,6 +61,15 @@ export const queueHandler = instrumented(async (event: SQSEvent): Promise<SQSBat
   metrics.addMetric(METRIC.jobsFailed, MetricUnit.Count, batchItemFailures.length);
   return { batchItemFailures };
 });
+
+/** One step of the segmented rebuild (./rebuild-fanout.ts), which needs the queue to fan out. */
+function rebuildStep(services: Services, body: unknown, messageId: string, context: InvocationContext | undefined) {
+  if (!jobQueue) throw new Error('the segmented rebuild needs the job queue (SEXTANT_QUEUE_URL)');
+  const remaining = context?.getRemainingTimeInMillis as (() => number) | undefined;
+  // the queue's type lists the API's jobs; the rebuild's steps are jobs of the same queue
+  const enqueue = jobQueue as unknown as (job: Record<string, unknown>) => Promise<void>;
+  return runRebuildJob(services, body, { enqueue, messageId, timeUp: () => (remaining ? remaining.call(context) < HANDOVER_MS : false) });
+}
 
 /** Duration of a rollup that ran (RollupResult-shaped results only). */
 function recordRollup(result: unknown) {
