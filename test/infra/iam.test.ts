@@ -159,6 +159,19 @@ describe('worker and jobs functions', () => {
     for (const action of WRITES) for (const pk of managed) expect(allows(s, action, [pk]), `${action} ${pk}`).toBe(false);
   });
 
+  it('the jobs function may keep only its segmented rebuild\'s state and scratch facts (REBUILD#), and send to its own queue', () => {
+    const s = statementsOf('jobs');
+    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:GetItem']) {
+      expect(allows(s, action, [K.rebuildRun('r').PK]), action).toBe(true);
+      expect(allows(s, action, [K.rebuildFact('r', '2026-10', 'k').PK]), action).toBe(true);
+    }
+    expect(allows(statementsOf('worker'), 'dynamodb:PutItem', [K.rebuildRun('r').PK])).toBe(false);
+    const { sextant, stateless } = synthDefault();
+    const send = roleStatements(stateless, logicalId(sextant.stateless.jobs.role)).filter((st) => actionsOf(st).includes('sqs:SendMessage'));
+    expect(send).toHaveLength(1);
+    expect(send[0].Resource).toEqual({ 'Fn::GetAtt': [logicalId(sextant.stateless.queue), 'Arn'] });
+  });
+
   it('the jobs function consumes the queue; nobody else can receive or delete messages', () => {
     const { sextant, stateless } = synthDefault();
     const jobsActions = roleStatements(stateless, logicalId(sextant.stateless.jobs.role)).flatMap(actionsOf);
