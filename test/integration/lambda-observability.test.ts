@@ -178,20 +178,24 @@ describe('Powertools on the bundled handlers', () => {
           { messageId: 'ok-1', body: JSON.stringify({ job: 'rollup' }), attributes: { ApproximateReceiveCount: '1' } },
           { messageId: 'bad-1', body: JSON.stringify({ job: 'nonsense' }), attributes: { ApproximateReceiveCount: '3' } },
           { messageId: 'bad-2', body: '{not json', attributes: { ApproximateReceiveCount: '1' } },
+          // a credential pasted where a job name belongs: logged, but redacted as locally
+          { messageId: 'bad-3', body: JSON.stringify({ job: 'sx_adm_0123456789abcdef0123456789' }), attributes: { ApproximateReceiveCount: '1' } },
         ],
       },
       ctx,
     );
-    expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'bad-1' }, { itemIdentifier: 'bad-2' }]);
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'bad-1' }, { itemIdentifier: 'bad-2' }, { itemIdentifier: 'bad-3' }]);
     const lines = linesSince(from);
     const failed = lines.filter((l) => l.msg === 'job failed');
     expect(failed).toEqual([
       expect.objectContaining({ level: 'error', requestId: ctx.awsRequestId, messageId: 'bad-1', job: 'nonsense', receiveCount: 3, error: 'ZodError', message: expect.any(String) }),
       expect.objectContaining({ level: 'error', messageId: 'bad-2', error: 'SyntaxError', message: expect.any(String) }),
+      expect.objectContaining({ level: 'error', messageId: 'bad-3', job: 'sx_adm_012345…' }),
     ]);
+    expect(captured.slice(from).join('\n')).not.toContain('0123456789abcdef0123456789');
     expect(lines.find((l) => l.msg === 'job done')).toMatchObject({ messageId: 'ok-1', job: 'rollup' });
     expect(lines.some((l) => String(l.msg).includes('reserved key'))).toBe(false);
-    expect(emf(lines)[0]).toMatchObject({ [METRIC.jobsFailed]: 2 });
+    expect(emf(lines)[0]).toMatchObject({ [METRIC.jobsFailed]: 3 });
   });
 
   it('a failing tick is logged and thrown, so Lambda retries it and then sends it to the on-failure destination', async () => {
