@@ -20,6 +20,7 @@ export const PARTITIONS = {
   meta: ['META'], // rollup state (dirty flag, freshness) and installation metadata
   ingestDays: ['INGEST', 'INGEST#*'], // ingest counters per day, over 64 partitions (plus the single one of earlier versions)
   rejections: ['REJECT#*'], // rejected-event samples (30-day TTL)
+  rebuilds: ['REBUILD#*'], // segmented rebuild runs and their recomputed facts (7-day TTL)
 } as const;
 
 const P = PARTITIONS;
@@ -58,20 +59,26 @@ export const API_ACCESS: TableGrant[] = [
 /**
  * Scheduled worker (analytics/jobs.ts runScheduledWork): the rollup reads the roadmap, user
  * and survey facts and its own state, rewrites rollups (puts + stale deletes) and its state.
- * Retention purge (only when DynamoDB TTL is off, or on request) scans for expired raw events
- * and rejection samples and deletes them. Scan cannot be limited by partition (see
- * TableAccess); it is read-only.
+ * No Scan: on AWS, DynamoDB TTL (expiresAt) expires raw events and rejection samples, so the
+ * worker never runs the retention purge (SEXTANT_TTL_ENABLED=1) and never reads the whole table.
  */
 export const WORKER_ACCESS: TableGrant[] = [
   { actions: ['dynamodb:GetItem', 'dynamodb:Query'], partitions: [...P.roadmap, ...P.userFacts, ...P.surveys, ...P.rollups, ...P.meta] },
   { actions: ['dynamodb:BatchWriteItem'], partitions: P.rollups },
   { actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem'], partitions: P.meta },
-  { actions: ['dynamodb:Scan'], partitions: 'any' },
-  { actions: ['dynamodb:BatchWriteItem'], partitions: [...P.rawEvents, ...P.rejections] },
 ];
 
 /**
- * Queued jobs (runQueuedJob: forced rollup, rebuild, purge): the worker's access plus the
- * rebuild's repair of user and survey facts from raw events (`{"job":"rebuild","fix":true}`).
+ * Queued jobs (runQueuedJob: forced rollup, rebuild, purge on request): the worker's access,
+ * plus the rebuild's Scan of raw events and its repair of user and survey facts
+ * (`{"job":"rebuild","fix":true}`), and the purge's deletes of expired raw events and
+ * rejection samples. Scan cannot be limited by partition (see TableAccess); it is read-only,
+ * and only this function, fed by the operator's queue, holds it.
  */
-export const JOBS_ACCESS: TableGrant[] = [...WORKER_ACCESS, { actions: ['dynamodb:BatchWriteItem'], partitions: [...P.userFacts, ...P.surveys] }];
+export const JOBS_ACCESS: TableGrant[] = [
+  ...WORKER_ACCESS,
+  { actions: ['dynamodb:Scan'], partitions: 'any' },
+  { actions: ['dynamodb:BatchWriteItem'], partitions: [...P.rawEvents, ...P.rejections, ...P.userFacts, ...P.surveys] },
+  // the segmented rebuild's run state and recomputed facts
+  { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'], partitions: P.rebuilds },
+];

@@ -5,6 +5,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { ConfigSchema } from '../functions/src/config';
 
 /** SEXTANT_* runtime settings an operator may set on the functions (see functions/src/config.ts). */
 const RUNTIME_KEYS = [
@@ -25,8 +26,14 @@ export interface SextantSettings {
   /** `aws-managed`: the account's aws/dynamodb and aws/secretsmanager keys; `customer-managed`: one KMS key with rotation */
   encryption: 'aws-managed' | 'customer-managed';
   logRetention: RetentionDays;
-  /** default-stage throttling of the HTTP API (requests per second, burst) */
+  /** default-stage throttling of the HTTP API (requests per second, burst): routes without their own limit */
   throttle: { rateLimit: number; burstLimit: number };
+  /** route-level throttling: ingest (`POST /v1/{proxy+}`) and the dashboard API (`ANY /api/{proxy+}`) each have their own bucket */
+  routeThrottle: { ingest: { rateLimit: number; burstLimit: number }; api: { rateLimit: number; burstLimit: number } };
+  /** reserved concurrency per function, or false for none (accounts with a concurrency quota below ~200) */
+  reservedConcurrency: { api: number; ingest: number; worker: number; jobs: number } | false;
+  /** e-mail address subscribed to the alarm topic (unset: the topic has no subscriber yet) */
+  alarmEmail?: string;
   /** minutes between worker ticks (rollup when data changed) */
   rollupEveryMinutes: number;
   /** exact API origin for the dashboard's CSP `connect-src` (see docs/deploy.md); region-wide pattern when unset */
@@ -46,7 +53,25 @@ export const CONTEXT = {
   rollupEveryMinutes: 'sextant:rollupEveryMinutes',
   apiOrigin: 'sextant:apiOrigin',
   runtime: 'sextant:runtime',
+  ingestThrottleRate: 'sextant:ingestThrottleRate',
+  ingestThrottleBurst: 'sextant:ingestThrottleBurst',
+  apiThrottleRate: 'sextant:apiThrottleRate',
+  apiThrottleBurst: 'sextant:apiThrottleBurst',
+  reservedConcurrency: 'sextant:reservedConcurrency',
+  alarmEmail: 'sextant:alarmEmail',
 } as const;
+
+/**
+ * Reserved concurrency per function (see docs/deploy.md, "Concurrency"). Sized from the stage
+ * throttles and measured durations: ingest answers a 100-event batch in ~100 ms, so 150
+ * requests/s need ~15 concurrent executions; 50 leaves room for slow requests (DynamoDB
+ * retries) without letting a flood take the account's pool. The API serves a team's dashboard
+ * (tens of requests per page load at most). The worker is ticked once a minute: 2 lets a slow
+ * rollup overlap the next tick once (the rollup is idempotent). Jobs: at least the queue event
+ * source's maximum concurrency (see JOBS_MAX_CONCURRENCY), or SQS batches would be throttled.
+ */
+export const DEFAULT_RESERVED_CONCURRENCY = { api: 20, ingest: 50, worker: 2, jobs: 5 } as const;
+
 
 const bool = (v: unknown) => v === true || v === 'true' || v === '1';
 const retentionValues = new Set(Object.values(RetentionDays).filter((v): v is number => typeof v === 'number'));
@@ -78,21 +103,56 @@ export function readSettings(node: Node): SextantSettings {
   if (!Number.isInteger(rateLimit) || rateLimit < 1) errors.push(`${CONTEXT.throttleRate}: a positive integer (requests per second)`);
   if (!Number.isInteger(burstLimit) || burstLimit < 1) errors.push(`${CONTEXT.throttleBurst}: a positive integer`);
 
+  const routeThrottle = {
+    ingest: { rateLimit: Number(get(CONTEXT.ingestThrottleRate) ?? 150), burstLimit: Number(get(CONTEXT.ingestThrottleBurst) ?? 300) },
+    api: { rateLimit: Number(get(CONTEXT.apiThrottleRate) ?? 50), burstLimit: Number(get(CONTEXT.apiThrottleBurst) ?? 100) },
+  };
+  for (const [k, v] of [
+    [CONTEXT.ingestThrottleRate, routeThrottle.ingest.rateLimit],
+    [CONTEXT.ingestThrottleBurst, routeThrottle.ingest.burstLimit],
+    [CONTEXT.apiThrottleRate, routeThrottle.api.rateLimit],
+    [CONTEXT.apiThrottleBurst, routeThrottle.api.burstLimit],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1) errors.push(`${k}: a positive integer`);
+  }
+
+  const rawReserved = parseJsonContext(get(CONTEXT.reservedConcurrency));
+  let reservedConcurrency: SextantSettings['reservedConcurrency'] = { ...DEFAULT_RESERVED_CONCURRENCY };
+  if (rawReserved === false || rawReserved === 'false') reservedConcurrency = false;
+  else if (rawReserved !== undefined && rawReserved !== true && rawReserved !== 'true') {
+    if (typeof rawReserved !== 'object' || rawReserved === null || Array.isArray(rawReserved)) {
+      errors.push(`${CONTEXT.reservedConcurrency}: false, or an object like {"ingest": 50, "api": 20, "worker": 2, "jobs": 5}`);
+    } else {
+      for (const [k, v] of Object.entries(rawReserved)) {
+        if (!(k in DEFAULT_RESERVED_CONCURRENCY)) errors.push(`${CONTEXT.reservedConcurrency}.${k}: not a function (api, ingest, worker, jobs)`);
+        else if (!Number.isInteger(Number(v)) || Number(v) < 1) errors.push(`${CONTEXT.reservedConcurrency}.${k}: a positive integer`);
+        else reservedConcurrency[k as keyof typeof DEFAULT_RESERVED_CONCURRENCY] = Number(v);
+      }
+    }
+  }
+
+  const alarmEmail = get(CONTEXT.alarmEmail) as string | undefined;
+  if (alarmEmail !== undefined && (typeof alarmEmail !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail))) {
+    errors.push(`${CONTEXT.alarmEmail}: an e-mail address, got '${String(alarmEmail)}'`);
+  }
+
   const rollupEveryMinutes = Number(get(CONTEXT.rollupEveryMinutes) ?? 1);
   if (!Number.isInteger(rollupEveryMinutes) || rollupEveryMinutes < 1 || rollupEveryMinutes > 60) errors.push(`${CONTEXT.rollupEveryMinutes}: whole minutes, 1 to 60`);
 
   const apiOrigin = get(CONTEXT.apiOrigin) as string | undefined;
   if (apiOrigin !== undefined && !/^https:\/\/[a-z0-9.-]+$/.test(apiOrigin)) errors.push(`${CONTEXT.apiOrigin}: an origin like https://abc123.execute-api.eu-west-1.amazonaws.com (no path, no trailing slash)`);
 
-  const rawRuntime = get(CONTEXT.runtime) ?? {};
+  // `-c 'sextant:runtime={...}'` arrives as a string; cdk.json gives an object
+  const rawRuntime = parseJsonContext(get(CONTEXT.runtime) ?? {});
   const runtime: SextantSettings['runtime'] = {};
   if (typeof rawRuntime !== 'object' || rawRuntime === null || Array.isArray(rawRuntime)) {
-    errors.push(`${CONTEXT.runtime}: an object of SEXTANT_* settings`);
+    errors.push(`${CONTEXT.runtime}: an object of SEXTANT_* settings (JSON), got ${JSON.stringify(rawRuntime)}`);
   } else {
     for (const [k, v] of Object.entries(rawRuntime)) {
       if (!(RUNTIME_KEYS as readonly string[]).includes(k)) errors.push(`${CONTEXT.runtime}.${k}: not a runtime setting (allowed: ${RUNTIME_KEYS.join(', ')})`);
       else runtime[k as (typeof RUNTIME_KEYS)[number]] = String(v);
     }
+    errors.push(...runtimeErrors(runtime));
   }
 
   if (errors.length) throw new Error(`Invalid Sextant deployment settings:\n${errors.map((e) => `  ${e}`).join('\n')}`);
@@ -103,8 +163,34 @@ export function readSettings(node: Node): SextantSettings {
     encryption: encryption as SextantSettings['encryption'],
     logRetention: days as RetentionDays,
     throttle: { rateLimit, burstLimit },
+    routeThrottle,
+    reservedConcurrency,
+    alarmEmail,
     rollupEveryMinutes,
     apiOrigin,
     runtime,
   };
+}
+
+/** A context value given as JSON text on the command line (`-c key={...}`), parsed; anything else as is. */
+function parseJsonContext(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const t = v.trim();
+  if (!t.startsWith('{') && !t.startsWith('[')) return v;
+  try {
+    return JSON.parse(t);
+  } catch {
+    return v;
+  }
+}
+
+/**
+ * Runtime settings checked with the functions' own schema (functions/src/config.ts), so a value
+ * the functions would refuse at cold start (e.g. SEXTANT_RAW_RETENTION_DAYS below 7) fails synth.
+ */
+export function runtimeErrors(runtime: SextantSettings['runtime']): string[] {
+  const shape = Object.fromEntries(RUNTIME_KEYS.map((k) => [k, true])) as { [K in (typeof RUNTIME_KEYS)[number]]: true };
+  const parsed = ConfigSchema.pick(shape).safeParse(runtime);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((i) => `${CONTEXT.runtime}.${i.path.join('.')}: ${i.message} (got ${JSON.stringify((runtime as Record<string, unknown>)[String(i.path[0])])})`);
 }

@@ -3,7 +3,7 @@
  * stateless stack so that functions, API and web hosting can be replaced or destroyed
  * freely while data and keys stay (RETAIN + deletion protection by default).
  */
-import { CfnOutput, Duration, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -16,9 +16,9 @@ export interface StatefulStackProps extends StackProps {
 
 export class StatefulStack extends Stack {
   readonly table: Table;
-  /** `{ pseudonymKey }`: what ingest and the worker need */
+  /** `{ pseudonymKey }`: what ingest needs */
   readonly pseudonymSecret: Secret;
-  /** `{ pseudonymKey, adminToken }`: the dashboard API's secret (bootstrap admin token) */
+  /** `{ adminToken }`: the dashboard API's secret (bootstrap admin token) */
   readonly apiSecret: Secret;
   readonly key?: Key;
 
@@ -47,24 +47,18 @@ export class StatefulStack extends Stack {
       ...(this.key ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: this.key } : { encryption: TableEncryption.AWS_MANAGED }),
     });
 
-    // Secrets Manager generates one key per secret. The pseudonymisation key lives in its own
-    // secret (ingest and worker read only this one); the API's secret copies it through a
-    // CloudFormation dynamic reference at deploy time and adds a generated admin token.
+    // Secrets Manager generates one value per secret. The pseudonymisation key lives in its own
+    // secret, read by ingest alone (the one function that pseudonymises user ids); the API's
+    // secret holds only the bootstrap admin token. Worker and jobs read no secret.
     this.pseudonymSecret = new Secret(this, 'PseudonymKey', {
       description: 'Sextant: keyed-hash key for pseudonymising user ids. Never change it: stored pseudonyms depend on it.',
       generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'pseudonymKey', passwordLength: 64, excludePunctuation: true },
       encryptionKey: this.key,
       removalPolicy,
     });
-    const pseudonymKey = SecretValue.secretsManager(this.pseudonymSecret.secretArn, { jsonField: 'pseudonymKey' });
     this.apiSecret = new Secret(this, 'ApiSecret', {
-      description: 'Sextant: dashboard API secret (pseudonymKey + bootstrap adminToken)',
-      generateSecretString: {
-        secretStringTemplate: this.toJsonString({ pseudonymKey: pseudonymKey.unsafeUnwrap() }),
-        generateStringKey: 'adminToken',
-        passwordLength: 48,
-        excludePunctuation: true,
-      },
+      description: 'Sextant: dashboard API secret (bootstrap adminToken)',
+      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'adminToken', passwordLength: 48, excludePunctuation: true },
       encryptionKey: this.key,
       removalPolicy,
     });

@@ -5,12 +5,12 @@
  */
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
@@ -19,6 +19,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { API_ACCESS, INGEST_ACCESS, JOBS_ACCESS, WORKER_ACCESS } from './access';
+import { Monitoring } from './constructs/monitoring';
 import { SextantFunction } from './constructs/sextant-function';
 import { WebHosting } from './constructs/web-hosting';
 import { lambdaEntry, webDist } from './paths';
@@ -26,9 +27,9 @@ import type { SextantSettings } from './settings';
 
 export interface StatelessStackProps extends StackProps {
   table: ITable;
-  /** `{ pseudonymKey }` for ingest and the worker */
+  /** `{ pseudonymKey }`: ingest only (the one function that pseudonymises user ids) */
   pseudonymSecret: ISecret;
-  /** `{ pseudonymKey, adminToken }` for the dashboard API */
+  /** `{ adminToken }` for the dashboard API */
   apiSecret: ISecret;
   settings: SextantSettings;
   /** built dashboard directory (default: web/dist) */
@@ -37,6 +38,9 @@ export interface StatelessStackProps extends StackProps {
 
 /** Queued jobs (re-attribution, rebuilds) may run this long; the queue's visibility timeout is 6×. */
 const JOB_TIMEOUT = Duration.minutes(5);
+const WORKER_TIMEOUT = Duration.minutes(5);
+/** Queued jobs run at most this many at once (the event source's MaximumConcurrency); the jobs function's reserved concurrency must not be lower. */
+export const JOBS_MAX_CONCURRENCY = 4;
 
 export class StatelessStack extends Stack {
   readonly api: SextantFunction;
@@ -46,7 +50,10 @@ export class StatelessStack extends Stack {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
   readonly queue: Queue;
+  /** where the worker's failed asynchronous invocations (schedule ticks) go after Lambda's retries */
+  readonly workerFailures: Queue;
   readonly web: WebHosting;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -63,15 +70,21 @@ export class StatelessStack extends Stack {
       deadLetterQueue: { queue: jobsDlq, maxReceiveCount: 5 },
     });
     const scheduleDlq = new Queue(this, 'ScheduleDlq', { ...queueDefaults, retentionPeriod: Duration.days(14) });
-    for (const dlq of [jobsDlq, scheduleDlq]) {
-      Validations.of(dlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself a dead-letter queue (of the jobs queue or of the worker schedule); it is watched by an alarm, not redriven.' });
+    this.workerFailures = new Queue(this, 'WorkerFailures', { ...queueDefaults, retentionPeriod: Duration.days(14) });
+    for (const dlq of [jobsDlq, scheduleDlq, this.workerFailures]) {
+      Validations.of(dlq).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: "This queue is itself a dead-letter queue (of the jobs queue, of the worker schedule, or the worker's on-failure destination); it is watched by an alarm, not redriven.",
+      });
     }
 
     // ---- functions ----
-    // No reserved concurrency: it would be carved out of the account's pool (new accounts have
-    // 10, and a reservation below the unreserved minimum fails the deploy). Bounds come from
-    // elsewhere: stage throttling (API, ingest), the event source's MaximumConcurrency (jobs),
-    // and one schedule tick per minute (worker; its rollup is idempotent if two ever overlap).
+    // Reserved concurrency per function (settings.ts DEFAULT_RESERVED_CONCURRENCY, docs/deploy.md
+    // "Concurrency"): a flood of one kind of traffic cannot take the account's pool from the
+    // others, and none can starve the rest of the account. `sextant:reservedConcurrency=false`
+    // turns it off on accounts whose concurrency quota is too small to carve reservations from.
+    const reserved = settings.reservedConcurrency || undefined;
+    if (reserved && reserved.jobs < JOBS_MAX_CONCURRENCY) throw new Error(`sextant:reservedConcurrency.jobs must be at least the job queue's maximum concurrency (${JOBS_MAX_CONCURRENCY})`);
     const common = { table, logRetention: settings.logRetention, logRemovalPolicy, environment: { ...settings.runtime } };
     this.api = new SextantFunction(this, 'Api', {
       ...common,
@@ -79,6 +92,8 @@ export class StatelessStack extends Stack {
       description: 'Sextant dashboard API: /api/v1/*, /health, /openapi.json',
       tableAccess: API_ACCESS,
       secret: props.apiSecret,
+      serviceName: 'api',
+      reservedConcurrency: reserved?.api,
       timeout: Duration.seconds(29),
       environment: { ...common.environment, SEXTANT_ENSURE_ADMIN: '1', SEXTANT_QUEUE_URL: this.queue.queueUrl },
     });
@@ -88,6 +103,8 @@ export class StatelessStack extends Stack {
       description: 'Sextant ingest: Segment-compatible /v1/* and /v1/metrics',
       tableAccess: INGEST_ACCESS,
       secret: props.pseudonymSecret,
+      serviceName: 'ingest',
+      reservedConcurrency: reserved?.ingest,
       timeout: Duration.seconds(29),
     });
     this.worker = new SextantFunction(this, 'Worker', {
@@ -95,8 +112,12 @@ export class StatelessStack extends Stack {
       entry: lambdaEntry('worker'),
       description: 'Sextant worker: rollups when data changed (every minute; retention falls to DynamoDB TTL)',
       tableAccess: WORKER_ACCESS,
-      secret: props.pseudonymSecret,
-      timeout: Duration.minutes(5),
+      serviceName: 'worker',
+      reservedConcurrency: reserved?.worker,
+      // a tick that failed twice goes to WorkerFailures (alarmed) instead of vanishing; an older
+      // tick is superseded by the next one anyway
+      asyncInvoke: { onFailure: new SqsDestination(this.workerFailures), retryAttempts: 2, maxEventAge: Duration.minutes(15) },
+      timeout: WORKER_TIMEOUT,
       // the rollup holds the facts of its window in memory; memory also buys CPU on Lambda
       memorySize: 2048,
       // DynamoDB TTL (expiresAt) expires raw events and rejection samples: no daily purge scan
@@ -108,14 +129,18 @@ export class StatelessStack extends Stack {
       handler: 'queueHandler',
       description: 'Sextant jobs: queued re-attribution and rebuilds (SQS, partial-batch failures)',
       tableAccess: JOBS_ACCESS,
-      secret: props.pseudonymSecret,
+      serviceName: 'jobs',
+      reservedConcurrency: reserved?.jobs,
       timeout: JOB_TIMEOUT,
+      // the segmented rebuild fans out over its own queue
+      environment: { ...common.environment, SEXTANT_QUEUE_URL: this.queue.queueUrl },
       memorySize: 2048,
     });
     // the API may enqueue jobs (SEXTANT_QUEUE_URL): send only, no receive, delete or purge
     this.api.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
+    this.jobs.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
     this.jobs.fn.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 2 }),
+      new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: JOBS_MAX_CONCURRENCY }),
     );
 
     // ---- every minute (sextant:rollupEveryMinutes): the worker rolls up when data changed ----
@@ -148,6 +173,7 @@ export class StatelessStack extends Stack {
       connectSources: [settings.apiOrigin ?? `https://*.execute-api.${this.region}.${this.urlSuffix}`],
       webDist: props.webDist ?? webDist,
       removalPolicy: settings.removalPolicy,
+      logRetention: settings.logRetention,
     });
     const dashboardOrigin = `https://${this.web.distribution.distributionDomainName}`;
     this.httpApi = new HttpApi(this, 'HttpApi', {
@@ -167,12 +193,25 @@ export class StatelessStack extends Stack {
       throttle: settings.throttle,
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)) },
     });
+    // Route-level throttling: ingest and the dashboard API each get their own token bucket, so a
+    // flood on /api/* cannot get ingest answered 429, nor an ingest backlog lock the dashboard
+    // out. The stage default above applies to the other routes (/health, /openapi.json).
+    // RouteSettings is a JSON map in CloudFormation: keys are written as CloudFormation spells them
+    const routeLimit = (t: { rateLimit: number; burstLimit: number }) => ({ ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit });
+    (this.stage.node.defaultChild as CfnStage).routeSettings = {
+      [INGEST_ROUTE]: routeLimit(settings.routeThrottle.ingest),
+      [API_ROUTE]: routeLimit(settings.routeThrottle.api),
+    };
     const apiIntegration = new HttpLambdaIntegration('ApiIntegration', this.api.fn);
     const ingestIntegration = new HttpLambdaIntegration('IngestIntegration', this.ingest.fn);
-    this.httpApi.addRoutes({ path: '/api/{proxy+}', methods: [HttpMethod.ANY], integration: apiIntegration });
-    this.httpApi.addRoutes({ path: '/health', methods: [HttpMethod.GET], integration: apiIntegration });
-    this.httpApi.addRoutes({ path: '/openapi.json', methods: [HttpMethod.GET], integration: apiIntegration });
-    this.httpApi.addRoutes({ path: '/v1/{proxy+}', methods: [HttpMethod.POST], integration: ingestIntegration });
+    const routes = [
+      ...this.httpApi.addRoutes({ path: '/api/{proxy+}', methods: [HttpMethod.ANY], integration: apiIntegration }),
+      ...this.httpApi.addRoutes({ path: '/health', methods: [HttpMethod.GET], integration: apiIntegration }),
+      ...this.httpApi.addRoutes({ path: '/openapi.json', methods: [HttpMethod.GET], integration: apiIntegration }),
+      ...this.httpApi.addRoutes({ path: '/v1/{proxy+}', methods: [HttpMethod.POST], integration: ingestIntegration }),
+    ];
+    // route settings name route keys: the routes must exist before the stage refers to them
+    for (const r of routes) this.stage.node.addDependency(r);
     Validations.of(this.httpApi).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
@@ -182,24 +221,41 @@ export class StatelessStack extends Stack {
     const apiUrl = this.httpApi.apiEndpoint;
     this.web.deploy(apiUrl);
 
-    // ---- alarms: anything in a dead-letter queue needs a look ----
-    for (const [name, dlq] of [['JobsDlqNotEmpty', jobsDlq], ['ScheduleDlqNotEmpty', scheduleDlq]] as const) {
-      new Alarm(this, name, {
-        alarmDescription: `Sextant: messages in ${name.replace('NotEmpty', '')}`,
-        metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-    }
+    // ---- alarms (e-mail through one SNS topic) and the operations dashboard ----
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      functions: [
+        { name: 'Api', fn: this.api.fn, timeout: Duration.seconds(29) },
+        { name: 'Ingest', fn: this.ingest.fn, timeout: Duration.seconds(29) },
+        { name: 'Worker', fn: this.worker.fn, timeout: WORKER_TIMEOUT, watchDuration: true },
+        { name: 'Jobs', fn: this.jobs.fn, timeout: JOB_TIMEOUT, watchDuration: true },
+      ],
+      httpApi: this.httpApi,
+      accessLogs,
+      table,
+      emptyQueues: [
+        { name: 'JobsDlq', queue: jobsDlq },
+        { name: 'ScheduleDlq', queue: scheduleDlq },
+        { name: 'WorkerFailures', queue: this.workerFailures },
+      ],
+      jobQueue: this.queue,
+      alarmEmail: settings.alarmEmail,
+      rollupEveryMinutes: settings.rollupEveryMinutes,
+    });
 
     new CfnOutput(this, 'DashboardUrl', { value: dashboardOrigin, description: 'The dashboard (CloudFront)' });
     new CfnOutput(this, 'ApiUrl', { value: apiUrl, description: 'HTTP API base URL' });
     new CfnOutput(this, 'IngestUrl', { value: `${apiUrl}/v1/batch`, description: 'Segment-compatible batch endpoint' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'SNS topic every alarm notifies (subscribe more addresses here)' });
+    new CfnOutput(this, 'OperationsDashboard', {
+      value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.monitoring.dashboard.dashboardName}`,
+      description: 'CloudWatch dashboard: events, API, functions, table, queues, rollups, alarms',
+    });
     new CfnOutput(this, 'JobQueueUrl', { value: this.queue.queueUrl, description: 'Send {"job":"rollup"|"rebuild"|"purge"} here to run a job' });
   }
 }
+
+export const INGEST_ROUTE = 'POST /v1/{proxy+}';
+export const API_ROUTE = 'ANY /api/{proxy+}';
 
 /** HTTP API access log record: one JSON object per request (no headers, no bodies, no credentials). */
 const ACCESS_LOG_FIELDS = {

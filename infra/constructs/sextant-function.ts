@@ -18,12 +18,13 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing, type IDestination } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { lockFile, repoRoot } from '../paths';
+import { METRICS_NAMESPACE } from '../../functions/src/lambda/metric-names';
 import { TableAccess, type TableGrant } from './table-access';
 
 /** The one Lambda runtime of the project (bundles target the same Node.js major). */
@@ -38,8 +39,14 @@ export interface SextantFunctionProps {
   table: ITable;
   /** the table actions and partitions this function uses, nothing more */
   tableAccess: TableGrant[];
-  /** Secrets Manager JSON `{ pseudonymKey, adminToken? }`, read at cold start */
-  secret: ISecret;
+  /** Secrets Manager JSON (`{ pseudonymKey }` for ingest, `{ adminToken }` for the API), read at cold start; none for functions that need no secret */
+  secret?: ISecret;
+  /** the `service` of its logs and traces (Powertools): api, ingest, worker, jobs */
+  serviceName: string;
+  /** reserved concurrent executions (unset: none) */
+  reservedConcurrency?: number;
+  /** asynchronous invocations (the worker's schedule): where a failed event goes, how often it is retried */
+  asyncInvoke?: { onFailure: IDestination; retryAttempts: number; maxEventAge: Duration };
   environment?: Record<string, string>;
   memorySize?: number;
   timeout?: Duration;
@@ -78,10 +85,15 @@ export class SextantFunction extends Construct {
       // platform START/REPORT records (duration, memory, init time) stay: a few lines per invocation
       systemLogLevelV2: SystemLogLevel.INFO,
       tracing: Tracing.ACTIVE,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      ...(props.asyncInvoke ?? {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         SEXTANT_TABLE: props.table.tableName,
-        SEXTANT_SECRET_ARN: props.secret.secretArn,
+        ...(props.secret ? { SEXTANT_SECRET_ARN: props.secret.secretArn } : {}),
+        // Powertools (functions/src/lambda/observability.ts): logs and traces per function, metrics under one service
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         ...props.environment,
       },
       bundling: {
@@ -100,8 +112,8 @@ export class SextantFunction extends Construct {
     // GetSecretValue only (all the runtime calls). Written as identity policy rather than
     // secret.grantRead: with a customer-managed key, grantRead would edit the key policy in the
     // stateful stack and make it depend on this role (a cycle between the stacks).
-    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.secret.secretArn] }));
-    if (props.secret.encryptionKey) {
+    if (props.secret) this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.secret.secretArn] }));
+    if (props.secret?.encryptionKey) {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
           actions: ['kms:Decrypt'],

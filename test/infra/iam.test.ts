@@ -73,7 +73,7 @@ describe('ingest function', () => {
     }
   });
 
-  it('reads only its own secret (no admin token), and cannot use the job queue', () => {
+  it('reads only the pseudonymisation key\'s secret (no admin token), and cannot use the job queue', () => {
     const secretStatements = s().filter((st) => actionsOf(st).some((a) => a.startsWith('secretsmanager:')));
     expect(secretStatements.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
     expect(JSON.stringify(secretStatements)).toContain('PseudonymKey');
@@ -121,14 +121,25 @@ describe('worker and jobs functions', () => {
     expect(allows(s, 'dynamodb:UpdateItem', [sample.rollupState])).toBe(true);
   });
 
-  it('the purge scans (table-wide, read-only) and batch-deletes raw events and rejections', () => {
+  it('the scheduled worker never scans, nor deletes raw events (DynamoDB TTL expires them on AWS)', () => {
     const s = statementsOf('worker');
+    expect(allows(s, 'dynamodb:Scan')).toBe(false);
+    expect(allows(s, 'dynamodb:BatchWriteItem', [sample.rawEvent])).toBe(false);
+    expect(allows(s, 'dynamodb:BatchWriteItem', [sample.rejection])).toBe(false);
+  });
+
+  it('neither worker nor jobs reads any secret: the pseudonymisation key stays with ingest', () => {
+    for (const fn of ['worker', 'jobs'] as const) expect(statementsOf(fn).flatMap(actionsOf).filter((a) => a.startsWith('secretsmanager:') || a.startsWith('kms:'))).toEqual([]);
+  });
+
+  it('queued jobs: the rebuild and the purge on request scan (table-wide, read-only) and batch-delete raw events and rejections', () => {
+    const s = statementsOf('jobs');
     expect(allows(s, 'dynamodb:Scan')).toBe(true);
     expect(allows(s, 'dynamodb:BatchWriteItem', [sample.rawEvent, sample.rejection])).toBe(true);
   });
 
   it('merges partitions per action, so a batch spanning two grants is allowed', () => {
-    const s = statementsOf('worker');
+    const s = statementsOf('jobs');
     expect(allows(s, 'dynamodb:BatchWriteItem', [sample.rollup, sample.rawEvent])).toBe(true);
     expect(s.filter((st) => actionsOf(st).includes('dynamodb:BatchWriteItem'))).toHaveLength(1);
   });
@@ -146,6 +157,19 @@ describe('worker and jobs functions', () => {
     const s = statementsOf('jobs');
     expect(allows(s, 'dynamodb:BatchWriteItem', [sample.userFact, sample.survey, sample.rollup])).toBe(true);
     for (const action of WRITES) for (const pk of managed) expect(allows(s, action, [pk]), `${action} ${pk}`).toBe(false);
+  });
+
+  it('the jobs function may keep only its segmented rebuild\'s state and scratch facts (REBUILD#), and send to its own queue', () => {
+    const s = statementsOf('jobs');
+    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:GetItem']) {
+      expect(allows(s, action, [K.rebuildRun('r').PK]), action).toBe(true);
+      expect(allows(s, action, [K.rebuildFact('r', '2026-10', 'k').PK]), action).toBe(true);
+    }
+    expect(allows(statementsOf('worker'), 'dynamodb:PutItem', [K.rebuildRun('r').PK])).toBe(false);
+    const { sextant, stateless } = synthDefault();
+    const send = roleStatements(stateless, logicalId(sextant.stateless.jobs.role)).filter((st) => actionsOf(st).includes('sqs:SendMessage'));
+    expect(send).toHaveLength(1);
+    expect(send[0].Resource).toEqual({ 'Fn::GetAtt': [logicalId(sextant.stateless.queue), 'Arn'] });
   });
 
   it('the jobs function consumes the queue; nobody else can receive or delete messages', () => {

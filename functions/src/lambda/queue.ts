@@ -4,10 +4,11 @@
  */
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Services } from '../services';
+import { tracer } from './observability';
 
 export function workerQueue(url = process.env.SEXTANT_QUEUE_URL): Services['enqueue'] {
   if (!url) return undefined;
-  const sqs = new SQSClient({});
+  const sqs = tracer.captureAWSv3Client(new SQSClient({}));
   return async (job) => {
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(job) }));
   };

@@ -76,6 +76,13 @@ export const K = {
   rejectionPartition: (date: string) => `REJECT#${date}`,
   rejectionPrefix: 'REJECT#',
 
+  // segmented rebuild on AWS (functions/src/lambda/rebuild-fanout.ts): a run's state and the
+  // facts its segments recomputed, per month; scratch data with a TTL (expiresAt)
+  rebuildRun: (run: string) => ({ PK: `REBUILD#${run}`, SK: 'RUN' }),
+  rebuildSegment: (run: string, segment: number) => ({ PK: `REBUILD#${run}`, SK: `SEG#${segment}` }),
+  rebuildFactsPartition: (run: string, month: string) => `REBUILD#${run}#${month}`,
+  rebuildFact: (run: string, month: string, factKey: string) => ({ PK: `REBUILD#${run}#${month}`, SK: factKey }),
+
   // installation secrets and metadata
   meta: (name: string) => ({ PK: 'META', SK: name }),
 
