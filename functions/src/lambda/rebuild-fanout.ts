@@ -174,6 +174,7 @@ async function compare(services: Services, run: string, opts: FanoutOptions): Pr
     months,
     userFacts: { expected: 0, stored: 0, missing: 0, extra: 0 },
     surveys: { expected: 0, stored: 0, missing: 0, extra: 0 },
+    redundantUserFacts: 0,
     fixed: false,
   };
   const tally = (pk: string) => (K.isSurveyFact(pk) ? report.surveys : report.userFacts);
@@ -205,7 +206,10 @@ async function compare(services: Services, run: string, opts: FanoutOptions): Pr
       tally(key.PK).stored++;
       if (want.has(k)) continue;
       const f = K.isSurveyFact(key.PK) ? undefined : K.parseUserFact(key.SK);
-      if (f && f.usageKey === undefined && usedDays.has(`${key.PK}|${f.user}|${f.day}`)) continue;
+      if (f && f.usageKey === undefined && usedDays.has(`${key.PK}|${f.user}|${f.day}`)) {
+        report.redundantUserFacts++;
+        continue;
+      }
       tally(key.PK).extra++;
       deletes.push(key);
     }
