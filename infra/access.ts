@@ -21,6 +21,8 @@ export const PARTITIONS = {
   ingestDays: ['INGEST', 'INGEST#*'], // ingest counters per day, over 64 partitions (plus the single one of earlier versions)
   rejections: ['REJECT#*'], // rejected-event samples (30-day TTL)
   rebuilds: ['REBUILD#*'], // segmented rebuild runs and their recomputed facts (7-day TTL)
+  asks: ['ASKS'], // customer asks
+  accounts: ['ACCOUNT#*'], // account membership from Segment group calls
 } as const;
 
 const P = PARTITIONS;
@@ -35,8 +37,8 @@ export const INGEST_ACCESS: TableGrant[] = [
   { actions: ['dynamodb:GetItem'], partitions: P.credentials },
   // EventStore.findRaw (which message ids are stored) and missingFacts (which facts exist)
   { actions: ['dynamodb:BatchGetItem'], partitions: [...P.rawEvents, ...P.userFacts, ...P.surveys] },
-  // EventStore.putRaw / putFacts / putKpis / logRejections
-  { actions: ['dynamodb:BatchWriteItem'], partitions: [...P.rawEvents, ...P.userFacts, ...P.surveys, ...P.kpis, ...P.rejections] },
+  // EventStore.putRaw / putFacts / putKpis / logRejections; AskStore.putMembers (group calls)
+  { actions: ['dynamodb:BatchWriteItem'], partitions: [...P.rawEvents, ...P.userFacts, ...P.surveys, ...P.kpis, ...P.rejections, ...P.accounts] },
   // EventStore.countIngest (INGEST#<p>/DAY#), AnalyticsStore.markDirty (META/ROLLUP)
   { actions: ['dynamodb:UpdateItem'], partitions: [...P.ingestDays, ...P.meta] },
 ];
@@ -52,7 +54,7 @@ export const API_ACCESS: TableGrant[] = [
   // IterationStore; META via AnalyticsStore.markDirty
   {
     actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
-    partitions: [...P.roadmap, ...P.credentials, ...P.keys, ...P.reviews, ...P.iterations, ...P.meta],
+    partitions: [...P.roadmap, ...P.credentials, ...P.keys, ...P.reviews, ...P.iterations, ...P.meta, ...P.asks],
   },
 ];
 

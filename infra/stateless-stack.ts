@@ -209,6 +209,9 @@ export class StatelessStack extends Stack {
       ...this.httpApi.addRoutes({ path: '/health', methods: [HttpMethod.GET], integration: apiIntegration }),
       ...this.httpApi.addRoutes({ path: '/openapi.json', methods: [HttpMethod.GET], integration: apiIntegration }),
       ...this.httpApi.addRoutes({ path: '/v1/{proxy+}', methods: [HttpMethod.POST], integration: ingestIntegration }),
+      // customer asks arrive at human rates and are checked against the roadmap: the API function
+      // serves them (the more specific route wins over /v1/{proxy+}), so ingest never reads the roadmap
+      ...this.httpApi.addRoutes({ path: '/v1/asks', methods: [HttpMethod.POST], integration: apiIntegration }),
     ];
     // route settings name route keys: the routes must exist before the stage refers to them
     for (const r of routes) this.stage.node.addDependency(r);

@@ -73,14 +73,11 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     app.route('/api/v1', api);
   }
 
-  if (parts.has('ingest')) {
-    ingestRoutes(app, registry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
-    askIngestRoutes(app, registry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
-  } else if (registry) {
-    // the API function serves the document: it lists the ingest routes another function serves
-    ingestRoutes(new Hono<Env>(), registry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
-    askIngestRoutes(new Hono<Env>(), registry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
-  }
+  if (parts.has('ingest')) ingestRoutes(app, registry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
+  // the API function serves the document: it lists the ingest routes another function serves
+  else if (registry) ingestRoutes(new Hono<Env>(), registry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
+  // POST /v1/asks (write keys) is served with the API: asks are checked against the roadmap
+  if (parts.has('api')) askIngestRoutes(app, registry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((err, c) => {

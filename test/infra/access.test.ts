@@ -52,9 +52,13 @@ const SAMPLES: Record<string, string> = {
   rebuildFact: K.rebuildFact('r1', '2026-10', 'UF#2026-10#0|u#20000').PK,
   rejectionPartition: K.rejectionPartition('2026-10-02'),
   meta: K.meta('DEMO').PK,
+  asksPartition: K.asksPartition(),
+  ask: K.ask('ask-0123456789abcdef0123').PK,
+  accountMembersPartition: K.accountMembersPartition('acme'),
+  accountMember: K.accountMember('acme', 'u').PK,
 };
 /** Entries of K that are not partition builders. */
-const NOT_PARTITIONS = ['rawEventPrefix', 'rejectionPrefix', 'epicRollupPrefix', 'monthRollupPrefix', 'parseUserFact', 'isSurveyFact'];
+const NOT_PARTITIONS = ['rawEventPrefix', 'rejectionPrefix', 'epicRollupPrefix', 'monthRollupPrefix', 'parseUserFact', 'isSurveyFact', 'askPrefix', 'accountMemberPrefix', 'userFactPrefix'];
 
 const glob = (p: string) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
 const groupOf = (pk: string) => Object.entries(PARTITIONS).filter(([, patterns]) => patterns.some((p) => glob(p).test(pk))).map(([g]) => g);
