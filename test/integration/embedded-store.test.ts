@@ -12,7 +12,6 @@ import { dirname, join } from 'node:path';
 import { PutCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../functions/src/store/client';
-import { K } from '../../functions/src/store/keys';
 
 /** Every file and directory under `dir` with its permission bits. */
 function modes(dir: string): { path: string; dir: boolean; mode: number }[] {
