@@ -17,6 +17,7 @@ import { roadmapRoutes } from './routes/roadmap';
 import { ingestRoutes } from './routes/ingest';
 import { outcomeRoutes } from './routes/outcomes';
 import { iterationRoutes } from './routes/iterations';
+import { sessionRoutes } from './routes/session';
 import type { Services } from './services';
 
 export const API_BODY_LIMIT = 2 * 1024 * 1024;
@@ -65,6 +66,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     meRoute(r);
     outcomeRoutes(r);
     iterationRoutes(r);
+    sessionRoutes(r);
     app.route('/api/v1', api);
   }
 

@@ -20,6 +20,11 @@ export interface RunningServer {
   url: string;
   port: number;
   services: Services;
+  /** this start's one-time sign-in link (printed in the banner; 10 minutes; the next start replaces it) */
+  signInUrl: string;
+  signInCode: string;
+  signInExpiresAt: string;
+  /** an admin session token for callers inside this process (tests, benchmarks); never printed; revoked on close */
   signInToken: string;
   close(): Promise<void>;
 }
@@ -56,9 +61,13 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
     url,
     port,
     services,
-    signInToken: local.signInToken,
+    signInUrl: `${url}/#code=${local.signInCode}`,
+    signInCode: local.signInCode,
+    signInExpiresAt: local.signInExpiresAt,
+    signInToken: local.processToken,
     async close() {
       await local.stop();
+      await services.keys.revoke('ses_local-process').catch(() => undefined);
       await new Promise<void>((ok) => server.close(() => ok()));
       await services.store.close();
     },
@@ -78,9 +87,12 @@ async function main() {
   const lines = [
     '',
     `  Sextant is running at ${running.url}`,
-    hasWeb ? `  Dashboard (signed in as admin): ${running.url}/#token=${running.signInToken}` : '  Dashboard not built: run `npm run build:web`',
+    hasWeb
+      ? `  Sign in to the dashboard as admin (one-time link, valid for 10 minutes): ${running.signInUrl}\n` +
+        '  Every start prints a new link and the previous one stops working; a link is spent once used.'
+      : '  Dashboard not built: run `npm run build:web`',
     `  API: ${running.url}/api/v1  ·  OpenAPI: ${running.url}/openapi.json  ·  Ingest: ${running.url}/v1/batch`,
-    `  API calls: Authorization: Bearer <token> (the sign-in token above works); write keys for your pipelines: dashboard → Settings`,
+    `  API calls: Authorization: Bearer <token>; create tokens and write keys in the dashboard (Settings → Keys)`,
     `  Store: ${config.SEXTANT_STORE}${config.SEXTANT_STORE === 'dynalite' ? ` in ${resolve(config.SEXTANT_DATA_DIR)}` : ''}`,
     '',
   ];

@@ -33,7 +33,7 @@ export function generateKey(scope: KeyScope): { key: string; prefix: string } {
 export class KeyStore {
   constructor(private readonly store: Store) {}
 
-  async create(input: { name: string; scope: KeyScope; key?: string; id?: string }): Promise<KeyRecord & { key: string }> {
+  async create(input: { name: string; scope: KeyScope; key?: string; id?: string; expiresAt?: string; session?: boolean }): Promise<KeyRecord & { key: string }> {
     const { key, prefix } = input.key ? { key: input.key, prefix: input.key.slice(0, Math.min(13, input.key.length - 4)) } : generateKey(input.scope);
     const hash = hashKey(key);
     const record: KeyRecord = {
@@ -42,6 +42,8 @@ export class KeyStore {
       scope: input.scope,
       prefix,
       createdAt: new Date().toISOString(),
+      ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
+      ...(input.session ? { session: true } : {}),
     };
     await this.store.doc.send(new PutCommand({ TableName: this.store.table, Item: { ...K.keyRecord(record.id), ...record, hash } }));
     await this.store.doc.send(new PutCommand({ TableName: this.store.table, Item: { ...K.credentialByHash(hash), ...record } }));
@@ -92,7 +94,8 @@ export class KeyStore {
   /** Make sure the bootstrap admin token (from SEXTANT_ADMIN_TOKEN) is a live admin credential. */
   async ensureBootstrapAdmin(token: string): Promise<void> {
     const existing = await this.get('bootstrap-admin');
-    if (existing && existing.hash === hashKey(token) && !existing.revokedAt) return;
+    // a revoked token stays revoked across restarts; a different token value is a new bootstrap admin
+    if (existing && existing.hash === hashKey(token)) return;
     if (existing) await this.store.doc.send(new DeleteCommand({ TableName: this.store.table, Key: K.credentialByHash(existing.hash) }));
     await this.create({ name: 'bootstrap admin', scope: 'admin', key: token, id: 'bootstrap-admin' });
   }
