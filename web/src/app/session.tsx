@@ -7,7 +7,7 @@
  * the server anyway (12 hours); signing out revokes it. Bearer tokens in a header, not cookies,
  * because on AWS the dashboard (CloudFront) and the API are different sites — and a header
  * cannot be sent by another site's form, so writes need no CSRF token.
- * Opening a sign-in link while signed in asks first.
+ * Opening a sign-in link while signed in asks first (in this tab: a new tab has no session).
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { KeyRecord, Role, SessionCreated } from '../../../shared/keys';
@@ -174,6 +174,21 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     );
     return () => controller.abort();
   }, [attempt, redeemLink]);
+
+  // a sign-in link opened in this very tab (only the fragment changes: no reload)
+  useEffect(() => {
+    const onHash = () => {
+      const code = takeSignInCodeFromUrl();
+      if (!code) return;
+      pendingCode = null;
+      if (storedSession()) {
+        link.current = code;
+        setState((s) => (s.status === 'signed_in' ? { status: 'confirm_link', me: s.me } : s));
+      } else redeemLink(code);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [redeemLink]);
 
   useEffect(() => onUnauthorized(() => signOut('Your session ended: it expired or was revoked. Sign in again.')), [signOut]);
 
