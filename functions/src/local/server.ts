@@ -6,6 +6,7 @@ import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { dashboardCsp, REFERRER_POLICY } from '../../../shared/security-headers';
 import { createApp } from '../app';
 import { bootstrap } from '../bootstrap';
 import { loadConfig, type Config } from '../config';
@@ -46,7 +47,9 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
       const p = c.req.path;
       if (p.startsWith('/api/') || p.startsWith('/v1/') || p === '/health' || p === '/openapi.json') return next();
       c.header('Cache-Control', 'no-cache');
-      c.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+      c.header('Content-Security-Policy', dashboardCsp());
+      c.header('Referrer-Policy', REFERRER_POLICY);
+      c.header('X-Frame-Options', 'DENY');
       return c.html(index);
     });
   }
