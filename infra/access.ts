@@ -10,6 +10,7 @@ export const PARTITIONS = {
   roadmap: ['ROADMAP', 'ROADMAP#*'], // head pointer + versioned roadmap partitions
   credentials: ['CRED#*'], // key hash -> credential, read on every authenticated request
   keys: ['KEYS'], // key records (list, revoke)
+  signInCodes: ['SIGNIN#*'], // one-time sign-in codes by hash (deleted when used)
   reviews: ['REVIEWS#*'],
   iterations: ['ITERATIONS'],
   rawEvents: ['EVT#*'], // one item per messageId: dedupe, rebuild, retention
@@ -50,11 +51,11 @@ export const INGEST_ACCESS: TableGrant[] = [
  */
 export const API_ACCESS: TableGrant[] = [
   { actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], partitions: Object.values(P).flat() },
-  // RoadmapStore (import switches versions with batch puts/deletes), KeyStore, ReviewStore,
+  // RoadmapStore (import switches versions with batch puts/deletes), KeyStore, SignInStore, ReviewStore,
   // IterationStore; META via AnalyticsStore.markDirty
   {
     actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
-    partitions: [...P.roadmap, ...P.credentials, ...P.keys, ...P.reviews, ...P.iterations, ...P.meta, ...P.asks],
+    partitions: [...P.roadmap, ...P.credentials, ...P.keys, ...P.signInCodes, ...P.reviews, ...P.iterations, ...P.meta, ...P.asks],
   },
 ];
 

@@ -36,6 +36,10 @@ export interface StatelessStackProps extends StackProps {
   webDist?: string;
 }
 
+/** Sign-in code exchanges per second across the fleet (a person signs in a few times a day). */
+export const SIGN_IN_RATE_PER_SECOND = 5;
+export const SIGN_IN_BURST = 10;
+
 /** Queued jobs (re-attribution, rebuilds) may run this long; the queue's visibility timeout is 6×. */
 const JOB_TIMEOUT = Duration.minutes(5);
 const WORKER_TIMEOUT = Duration.minutes(5);
@@ -167,20 +171,15 @@ export class StatelessStack extends Stack {
 
     // ---- HTTP API ----
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: settings.logRetention, removalPolicy: logRemovalPolicy });
-    this.web = new WebHosting(this, 'Web', {
-      // the exact API URL cannot appear in the CSP on first deploy: API (CORS origin) and
-      // distribution (CSP) would reference each other. See docs/deploy.md.
-      connectSources: [settings.apiOrigin ?? `https://*.execute-api.${this.region}.${this.urlSuffix}`],
-      webDist: props.webDist ?? webDist,
-      removalPolicy: settings.removalPolicy,
-      logRetention: settings.logRetention,
-    });
-    const dashboardOrigin = `https://${this.web.distribution.distributionDomainName}`;
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Sextant: dashboard API and Segment-compatible ingest',
       createDefaultStage: false,
+      // Any origin, never credentials: the API takes bearer tokens in a header, which another
+      // site cannot read or send for the dashboard, so an origin allow-list protects nothing —
+      // and naming the CloudFront domain here would keep the CSP below from naming this API
+      // exactly (each would depend on the other). Browser ingest needs any origin anyway.
       corsPreflight: {
-        allowOrigins: [dashboardOrigin],
+        allowOrigins: ['*'],
         allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.PATCH, CorsHttpMethod.DELETE],
         allowHeaders: ['authorization', 'content-type'],
         maxAge: Duration.hours(1),
@@ -193,19 +192,32 @@ export class StatelessStack extends Stack {
       throttle: settings.throttle,
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)) },
     });
+    this.web = new WebHosting(this, 'Web', {
+      // the dashboard may call this API only (CSP connect-src), or the origin set in sextant:apiOrigin (a custom domain)
+      connectSources: [settings.apiOrigin ?? this.httpApi.apiEndpoint],
+      webDist: props.webDist ?? webDist,
+      removalPolicy: settings.removalPolicy,
+      logRetention: settings.logRetention,
+    });
+    const dashboardOrigin = `https://${this.web.distribution.distributionDomainName}`;
     // Route-level throttling: ingest and the dashboard API each get their own token bucket, so a
     // flood on /api/* cannot get ingest answered 429, nor an ingest backlog lock the dashboard
-    // out. The stage default above applies to the other routes (/health, /openapi.json).
+    // out. The stage default above applies to the other routes (/health, /openapi.json). The one
+    // unauthenticated API route that checks a secret (a sign-in code) has its own, low throttle
+    // across the fleet; failed authentication is also limited per address and key prefix in each
+    // container (functions/src/auth-limit.ts). HTTP APIs take no AWS WAF web ACL.
     // RouteSettings is a JSON map in CloudFormation: keys are written as CloudFormation spells them
     const routeLimit = (t: { rateLimit: number; burstLimit: number }) => ({ ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit });
     (this.stage.node.defaultChild as CfnStage).routeSettings = {
       [INGEST_ROUTE]: routeLimit(settings.routeThrottle.ingest),
       [API_ROUTE]: routeLimit(settings.routeThrottle.api),
+      'POST /api/v1/sign-in': { ThrottlingRateLimit: SIGN_IN_RATE_PER_SECOND, ThrottlingBurstLimit: SIGN_IN_BURST },
     };
     const apiIntegration = new HttpLambdaIntegration('ApiIntegration', this.api.fn);
     const ingestIntegration = new HttpLambdaIntegration('IngestIntegration', this.ingest.fn);
     const routes = [
       ...this.httpApi.addRoutes({ path: '/api/{proxy+}', methods: [HttpMethod.ANY], integration: apiIntegration }),
+      ...this.httpApi.addRoutes({ path: '/api/v1/sign-in', methods: [HttpMethod.POST], integration: apiIntegration }),
       ...this.httpApi.addRoutes({ path: '/health', methods: [HttpMethod.GET], integration: apiIntegration }),
       ...this.httpApi.addRoutes({ path: '/openapi.json', methods: [HttpMethod.GET], integration: apiIntegration }),
       ...this.httpApi.addRoutes({ path: '/v1/{proxy+}', methods: [HttpMethod.POST], integration: ingestIntegration }),

@@ -22,8 +22,30 @@ export const KeyRecord = z
     prefix: z.string(),
     createdAt: z.string(),
     revokedAt: z.string().optional(),
+    /** dashboard sessions (from a sign-in link or a pasted token) expire; keys do not */
+    expiresAt: z.string().optional(),
+    session: z.boolean().optional(),
   })
   .meta({ id: 'KeyRecord' });
 export type KeyRecord = z.infer<typeof KeyRecord>;
 
 export const KeyCreated = KeyRecord.extend({ key: z.string().describe('shown in this response only') }).meta({ id: 'KeyCreated' });
+
+/** Sign-in codes last this long (a link printed at start, or made by an admin). */
+export const SIGN_IN_CODE_MINUTES = 10;
+/** A dashboard session lasts at most this long. */
+export const SESSION_HOURS = 12;
+
+export const SignInRequest = z.object({ code: z.string().min(1).max(200) }).strict().meta({ id: 'SignInRequest' });
+export const SessionCreated = z
+  .object({
+    token: z.string().describe('the session token: send it as "Authorization: Bearer …"; it expires at expiresAt'),
+    expiresAt: z.string(),
+    me: KeyRecord,
+  })
+  .meta({ id: 'SessionCreated' });
+export type SessionCreated = z.infer<typeof SessionCreated>;
+export const SignInCodeCreate = z.object({ scope: z.enum(['viewer', 'editor', 'admin']) }).strict().meta({ id: 'SignInCodeCreate' });
+export const SignInCodeCreated = z
+  .object({ code: z.string(), expiresAt: z.string(), path: z.string().describe('append to the dashboard URL: /#code=…') })
+  .meta({ id: 'SignInCodeCreated' });

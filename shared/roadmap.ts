@@ -257,6 +257,19 @@ export const EpicPatch = z
 
 export const ShipRequest = z.object({ shippedAt: isoDate }).strict().meta({ id: 'ShipRequest' });
 
+/**
+ * The shipping rules, one set for every route that can ship an epic (POST /epics, PATCH
+ * /epics/:id, POST /epics/:id/ship): a cancelled epic is reopened before it ships (409), and
+ * nothing ships in the future (400). `before` is the stored epic (none on creation).
+ */
+export function shippingProblem(before: Pick<Epic, 'status' | 'shippedAt'> | undefined, after: Pick<Epic, 'id' | 'status' | 'shippedAt'>, today: string): { status: 400 | 409; message: string } | null {
+  const shipping = after.status === 'shipped' && (before?.status !== 'shipped' || before.shippedAt !== after.shippedAt);
+  if (!shipping) return null;
+  if (before?.status === 'cancelled') return { status: 409, message: `epic "${after.id}" is cancelled; reopen it before shipping` };
+  if (after.shippedAt && after.shippedAt > today) return { status: 400, message: `shippedAt ${after.shippedAt} is in the future` };
+  return null;
+}
+
 /** Total effort of an epic in person-weeks (engineering + design). */
 export function effortOf(e: Pick<Epic, 'estimate'>): { engineering: number; design: number } {
   return { engineering: e.estimate?.effortWeeks.engineering ?? 0, design: e.estimate?.effortWeeks.design ?? 0 };

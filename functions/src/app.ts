@@ -18,6 +18,7 @@ import { ingestRoutes } from './routes/ingest';
 import { outcomeRoutes } from './routes/outcomes';
 import { iterationRoutes } from './routes/iterations';
 import { askIngestRoutes, askRoutes } from './routes/asks';
+import { sessionRoutes } from './routes/session';
 import type { Services } from './services';
 
 export const API_BODY_LIMIT = 2 * 1024 * 1024;
@@ -47,6 +48,9 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     const started = performance.now();
     await next();
     c.header('X-Content-Type-Options', 'nosniff');
+    // API answers carry keys, tokens and roadmap data: no cache keeps them (static assets set their own)
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+    if (!c.res.headers.has('Referrer-Policy')) c.header('Referrer-Policy', 'no-referrer');
     if (c.res.status >= 500) log.error('request failed', { method: c.req.method, route: routeOf(c), status: c.res.status });
     else log.debug('request', { method: c.req.method, route: routeOf(c), status: c.res.status, ms: Math.round(performance.now() - started) });
   });
@@ -70,6 +74,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     outcomeRoutes(r);
     iterationRoutes(r);
     askRoutes(r);
+    sessionRoutes(r);
     app.route('/api/v1', api);
   }
 

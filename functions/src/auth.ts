@@ -3,6 +3,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { ROLE_RANK, type KeyRecord, type Role } from '../../shared/keys';
 import { forbidden, unauthorized } from './errors';
 import type { Env } from './context';
+import { checkAuthAllowed, recordAuthFailure } from './auth-limit';
+import { AppError } from './errors';
 
 /** The key presented as `Bearer <key>` or as the Basic-auth user (Segment's way). */
 export function presentedKey(c: Context<Env>): string | undefined {
@@ -23,18 +25,33 @@ export function presentedKey(c: Context<Env>): string | undefined {
   return undefined;
 }
 
+/** Role tokens on /api/*: `Authorization: Bearer <token>` only (not Basic, not the query, not the body). */
+export function bearerKey(c: Context<Env>): string | undefined {
+  const [scheme, value] = (c.req.header('authorization') ?? '').trim().split(/\s+/, 2);
+  return value && /^bearer$/i.test(scheme) ? value : undefined;
+}
+
 export async function authenticate(c: Context<Env>, key: string | undefined): Promise<KeyRecord> {
-  if (!key) throw unauthorized('missing credentials: send "Authorization: Bearer <token>"');
-  if (key.length > 200) throw unauthorized('invalid credentials');
-  const record = await c.get('services').keys.authenticate(key);
-  if (!record) throw unauthorized('invalid or revoked credentials');
-  return record;
+  const services = c.get('services');
+  checkAuthAllowed(c, services); // 429 for an address that keeps failing (./auth-limit.ts)
+  try {
+    if (!key) throw unauthorized('missing credentials: send "Authorization: Bearer <token>"');
+    if (key.length > 200) throw unauthorized('invalid credentials');
+    const record = await services.keys.authenticate(key);
+    if (!record) throw unauthorized('invalid or revoked credentials');
+    // dashboard sessions expire (routes/session.ts)
+    if (record.expiresAt && Date.parse(record.expiresAt) <= services.now()) throw unauthorized('your session expired; sign in again');
+    return record;
+  } catch (e) {
+    if (e instanceof AppError && e.status === 401) recordAuthFailure(c, services, key);
+    throw e;
+  }
 }
 
 /** Require a role token of at least `min`. */
 export function requireRole(min: Role): MiddlewareHandler<Env> {
   return async (c, next) => {
-    const record = await authenticate(c, presentedKey(c));
+    const record = await authenticate(c, bearerKey(c));
     if (record.scope === 'ingest') throw forbidden('a write key (scope ingest) can only send events to /v1/*; use a viewer, editor or admin token');
     if (ROLE_RANK[record.scope] < ROLE_RANK[min]) throw forbidden(`this needs the ${min} role; your token has ${record.scope}`);
     c.set('principal', record);

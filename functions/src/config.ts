@@ -42,6 +42,8 @@ export const ConfigSchema = z.object({
    * seconds; through the same process at once. 0 reads the store on every request.
    */
   SEXTANT_CREDENTIAL_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  /** failed authentications per client address (and per key prefix) per minute before 429 */
+  SEXTANT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   SEXTANT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;

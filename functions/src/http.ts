@@ -10,6 +10,8 @@ import type { Role } from '../../shared/keys';
 import { AppError, badRequest } from './errors';
 import type { Env } from './context';
 import { requireRole } from './auth';
+import { validateParams } from './params';
+import { RouteId } from '../../shared/params';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Schema = z.ZodType;
@@ -107,7 +109,7 @@ export function endpoint<B extends Schema | undefined = undefined, Q extends Sch
     tags: def.tags,
     security: def.auth === 'public' ? [] : def.auth === 'ingest' ? [{ writeKey: [] }] : [{ bearer: [] }],
     request: {
-      ...(paramNames.length ? { params: z.object(Object.fromEntries(paramNames.map((p) => [p, z.string()]))) } : {}),
+      ...(paramNames.length ? { params: z.object(Object.fromEntries(paramNames.map((p) => [p, RouteId]))) } : {}),
       ...(def.query ? { query: def.query as never } : {}),
       ...(def.headers ? { headers: def.headers as never } : {}),
       ...(def.body ? { body: { required: true, content: { 'application/json': { schema: def.body } } } } : {}),
@@ -126,6 +128,6 @@ export function endpoint<B extends Schema | undefined = undefined, Q extends Sch
   r.hono.on([def.method.toUpperCase()], [def.path], ...guards, async (c: Context<Env>) => {
     const body = def.body ? (def.rawBody ? await readJson(c) : validate(def.body, await readJson(c), 'body')) : undefined;
     const query = def.query ? validate(def.query, c.req.query(), 'query') : undefined;
-    return handler(c, { body: body as Infer<B>, query: query as Infer<Q>, params: c.req.param() as Record<string, string> });
+    return handler(c, { body: body as Infer<B>, query: query as Infer<Q>, params: validateParams(c.req.param() as Record<string, string>) });
   });
 }

@@ -21,6 +21,7 @@ import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
+import { dashboardCsp } from '../../shared/security-headers';
 
 export interface WebHostingProps {
   /** origins the dashboard may call (CSP connect-src besides 'self') */
@@ -73,19 +74,8 @@ export class WebHosting extends Construct {
       autoDeleteObjects: destroy,
     });
 
-    const csp = [
-      "default-src 'self'",
-      "script-src 'self'",
-      // charts set inline style attributes
-      "style-src 'self' 'unsafe-inline'",
-      "img-src 'self' data:",
-      "font-src 'self'",
-      `connect-src 'self' ${props.connectSources.join(' ')}`,
-      "object-src 'none'",
-      "base-uri 'self'",
-      "form-action 'self'",
-      "frame-ancestors 'none'",
-    ].join('; ');
+    // one definition with the local server's (shared/security-headers.ts)
+    const csp = dashboardCsp(props.connectSources);
     this.headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Sextant dashboard security headers',
       securityHeadersBehavior: {

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadConfig } from '../../functions/src/config';
 import { startServer } from '../../functions/src/local/server';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, signInLink } from '../helpers/browser';
 
 const DIST = resolve('web/dist');
 
@@ -39,7 +39,7 @@ export async function benchWeb() {
         if (r.url().endsWith('.js')) jsRequests++;
       });
       const started = Date.now();
-      await page.goto(`${server.url}/#token=${server.signInToken}`);
+      await page.goto(await signInLink(server.url, server.signInToken));
       await page.locator('.recharts-surface').first().waitFor({ timeout: 30_000 });
       runs.push({ chartsMs: Date.now() - started, jsRequests });
       await context.close();

@@ -76,15 +76,21 @@ describe('dashboard (headless Chromium, real server)', () => {
     await server?.close();
   }, 60_000);
 
-  it('signs in through the printed link and takes the token out of the address bar', async () => {
-    await page.goto(`${server.url}/#token=${server.signInToken}`);
+  it('signs in through the printed one-time link and takes the code out of the address bar', async () => {
+    await page.goto(server.signInUrl);
     await page.getByRole('heading', { name: 'Impact', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/impact');
-    expect(page.url()).not.toContain('token=');
+    expect(page.url()).not.toContain('code=');
     const who = await page.locator('.who').textContent();
     expect(who).toContain('Admin');
-    const stored = await page.evaluate(() => localStorage.getItem('sextant.token'));
-    expect(stored).toBe(server.signInToken);
+    // a session of this tab, not a long-lived token, and nothing in localStorage
+    const stored = await page.evaluate(() => JSON.parse(sessionStorage.getItem('sextant.session') ?? 'null') as { token: string; expiresAt: string } | null);
+    expect(stored?.token).toMatch(/^sx_adm_/);
+    expect(Date.parse(stored!.expiresAt) - Date.now()).toBeLessThanOrEqual(12 * 3_600_000);
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    // the link is spent
+    const again = await fetch(`${server.url}/api/v1/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: server.signInCode }) });
+    expect(again.status).toBe(401);
   }, 60_000);
 
   it('reads the impact page: headline, misses, decisions, themes, scoreboard and charts', async () => {
@@ -312,9 +318,13 @@ describe('dashboard (headless Chromium, real server)', () => {
 
   it('signs out', async () => {
     await goto('/impact');
+    const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem('sextant.session') ?? 'null') as { token: string } | null);
+    expect(session?.token).toBeTruthy();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Sextant' }).waitFor();
-    expect(await page.evaluate(() => localStorage.getItem('sextant.token'))).toBeNull();
+    expect(await page.evaluate(() => sessionStorage.getItem('sextant.session'))).toBeNull();
+    // signing out ended the session on the server too
+    await expect.poll(async () => (await api('/me', {}, session!.token)).status).toBe(401);
   }, 30_000);
 
   it('takes screenshots of every page at 1280 and 390 px when asked (SEXTANT_SHOTS)', async () => {

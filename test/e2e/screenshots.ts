@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, signInLink } from '../helpers/browser';
 
 export const SHOT_PAGES: { name: string; path: string; ready: string; prepare?: (page: Page) => Promise<void>; viewportOnly?: boolean }[] = [
   { name: 'impact', path: '/impact', ready: '.scoreboard, .empty, .error-state' },
@@ -45,7 +45,7 @@ export async function shoot(browser: Browser, baseUrl: string, token: string, ou
   for (const w of WIDTHS) {
     const context = await browser.newContext({ viewport: { width: w.width, height: w.height }, deviceScaleFactor: 1 });
     const page: Page = await context.newPage();
-    await page.goto(`${baseUrl}/impact#token=${token}`);
+    await page.goto(await signInLink(baseUrl, token, '/impact'));
     await page.waitForSelector('.topbar');
     for (const p of SHOT_PAGES) {
       if (only.length && !only.includes(p.name)) continue;

@@ -33,3 +33,18 @@ export async function launchChromium(opts: LaunchOptions = {}): Promise<Browser>
     ...opts,
   });
 }
+
+/**
+ * A fresh one-time sign-in link (`<base><path>#code=…`), made with an admin token through
+ * `POST /api/v1/sign-in-codes` — the way the e2e tests and benchmarks sign a browser in.
+ */
+export async function signInLink(baseUrl: string, adminToken: string, path = '/', scope: 'viewer' | 'editor' | 'admin' = 'admin'): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/v1/sign-in-codes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ scope }),
+  });
+  if (res.status !== 201) throw new Error(`sign-in code: ${res.status} ${await res.text()}`);
+  const { code } = (await res.json()) as { code: string };
+  return `${baseUrl}${path}#code=${code}`;
+}

@@ -141,6 +141,21 @@ export const ROUTES: RouteEntry[] = [
   },
   { method: 'GET', path: '/api/v1/me', min: 'viewer', allowed: 200, request: () => ({ path: '/api/v1/me' }) },
 
+  // sign-in and sessions
+  {
+    method: 'POST',
+    path: '/api/v1/sign-in',
+    min: 'public',
+    allowed: 201,
+    request: async (e) => {
+      const res = await e.admin('POST', '/api/v1/sign-in-codes', { scope: 'viewer' });
+      return { path: '/api/v1/sign-in', body: { code: res.body.code as string } };
+    },
+  },
+  { method: 'POST', path: '/api/v1/sign-in-codes', min: 'admin', allowed: 201, request: () => ({ path: '/api/v1/sign-in-codes', body: { scope: 'viewer' } }) },
+  { method: 'POST', path: '/api/v1/session', min: 'viewer', allowed: 201, request: () => ({ path: '/api/v1/session' }) },
+  { method: 'DELETE', path: '/api/v1/session', min: 'viewer', allowed: 204, request: () => ({ path: '/api/v1/session' }) },
+
   // outcomes
   { method: 'GET', path: '/api/v1/epics/{id}/outcome', min: 'viewer', allowed: 200, request: () => ({ path: '/api/v1/epics/shipped-epic/outcome' }) },
   { method: 'GET', path: '/api/v1/impact', min: 'viewer', allowed: 200, request: () => ({ path: '/api/v1/impact' }) },

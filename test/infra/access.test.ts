@@ -25,6 +25,8 @@ const SAMPLES: Record<string, string> = {
   credentialByHash: K.credentialByHash('f00d').PK,
   keysPartition: K.keysPartition(),
   keyRecord: K.keyRecord('k').PK,
+  signInCode: K.signInCode('f00d').PK,
+  signInSlot: K.signInSlot('local-start').PK,
   reviewsPartition: K.reviewsPartition('e'),
   review: K.review('e', '2026-11-01T00:00:00Z', 'r').PK,
   iterationsPartition: K.iterationsPartition(),

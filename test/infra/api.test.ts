@@ -15,11 +15,11 @@ describe('HTTP API', () => {
       const integrationId = JSON.stringify(route!.Properties.Target).match(/"Ref":"([^"]+)"/)![1];
       return JSON.stringify(integrations[integrationId].Properties.IntegrationUri);
     };
-    expect(Object.values(routes).map((r) => r.Properties.RouteKey).sort()).toEqual(['ANY /api/{proxy+}', 'GET /health', 'GET /openapi.json', 'POST /v1/asks', 'POST /v1/{proxy+}']);
+    expect(Object.values(routes).map((r) => r.Properties.RouteKey).sort()).toEqual(['ANY /api/{proxy+}', 'GET /health', 'GET /openapi.json', 'POST /api/v1/sign-in', 'POST /v1/asks', 'POST /v1/{proxy+}']);
     const api = logicalId(sextant.stateless.api.fn);
     const ingest = logicalId(sextant.stateless.ingest.fn);
     // customer asks are checked against the roadmap, which the ingest function may not read
-    for (const key of ['ANY /api/{proxy+}', 'GET /health', 'GET /openapi.json', 'POST /v1/asks']) expect(target(key)).toContain(api);
+    for (const key of ['ANY /api/{proxy+}', 'GET /health', 'GET /openapi.json', 'POST /api/v1/sign-in', 'POST /v1/asks']) expect(target(key)).toContain(api);
     expect(target('POST /v1/{proxy+}')).toContain(ingest);
     stateless.allResourcesProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
   });
@@ -58,16 +58,25 @@ describe('HTTP API', () => {
     for (const routeId of Object.keys(routes)) expect(stage.DependsOn, `${stageId} after ${routeId}`).toContain(routeId);
   });
 
-  it('allows CORS from the dashboard origin only, with the authorization and content-type headers', () => {
-    const { stateless, sextant } = synthDefault();
+  it('allows CORS from any origin without credentials (bearer tokens in a header), with the authorization and content-type headers', () => {
+    const { stateless } = synthDefault();
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
       CorsConfiguration: {
-        AllowOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(sextant.stateless.web.distribution), 'DomainName'] }]] }],
+        AllowOrigins: ['*'],
         AllowHeaders: ['authorization', 'content-type'],
         AllowMethods: Match.arrayWith(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
         AllowCredentials: Match.absent(),
       },
+    });
+  });
+
+  it('throttles the sign-in code exchange on its own route, below the stage limit', () => {
+    const { stateless } = synthDefault();
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /api/v1/sign-in' });
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: { 'POST /api/v1/sign-in': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 } },
+      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: Match.anyValue() }),
     });
   });
 

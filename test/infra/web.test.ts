@@ -85,7 +85,11 @@ describe('dashboard hosting', () => {
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("object-src 'none'");
-    expect(csp).toMatch(/connect-src 'self' https:\/\/\*\.execute-api\./);
+    expect(csp).toContain("base-uri 'none'");
+    expect(csp).toContain("form-action 'self'");
+    // the deployed API's own origin, not a wildcard of the region
+    expect(csp).not.toContain('*');
+    expect(csp).toContain(`connect-src 'self' ",{"Fn::GetAtt":["${logicalId(sextant.stateless.httpApi)}","ApiEndpoint"]}`);
     // every behaviour of the distribution sends them
     const dist = stateless.findResources('AWS::CloudFront::Distribution')[logicalId(sextant.stateless.web.distribution)].Properties.DistributionConfig;
     for (const b of [dist.DefaultCacheBehavior, ...dist.CacheBehaviors]) expect(b.ResponseHeadersPolicyId).toEqual({ Ref: logicalId(sextant.stateless.web.headers) });

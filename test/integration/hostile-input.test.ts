@@ -30,7 +30,7 @@ import { EVENT_TYPES, IngestResult, LIMITS, type EventType } from '../../shared/
 import { addDays, dayNumber, isStorableNumber, isWellFormed, todayUtc, utcDate } from '../../shared/primitives';
 import { Roadmap, roadmapProblems } from '../../shared/roadmap';
 import { createTestContext, type TestContext } from '../helpers/context';
-import { fixtureRoadmap } from '../helpers/routes';
+import { ROUTES, fixtureRoadmap, type RouteEnv } from '../helpers/routes';
 
 const NOW = Date.parse('2026-06-15T12:34:56.789Z');
 const TODAY = todayUtc(NOW);
@@ -675,6 +675,57 @@ describe('hostile input', () => {
     expect(parsed.success, JSON.stringify(parsed.error?.issues?.slice(0, 3))).toBe(true);
     expect(roadmapProblems(doc)).toEqual([]);
   });
+
+  it('ids and dates on every route: over the store\'s key limit, NUL, traversal, impossible days → 400/404, never 500', async () => {
+    const hostileId = fc.oneof(
+      fc.constantFrom('a'.repeat(1025), 'x'.repeat(4000), '\u0000', 'a\u0000b', '..', '../..', '%00', '%2e%2e', 'é'.repeat(600), ' ', 'UPPER lower', '__proto__x'.repeat(200), 'a#b', 'KEY#x', 'CRED#x', '%ED%A0%80'),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((s) => isWellFormed(s) && !/^[a-z0-9][a-z0-9-]{0,63}$/.test(s)),
+      fc.integer({ min: 1025, max: 5000 }).map((n) => 'k'.repeat(n)),
+    );
+    const hostileDate = fc.oneof(
+      fc.constantFrom('\u0000', '2026-02-31', '2026-13-01', '2026-00-10', '0000-00-00', '9999-99-99', '2026-1-1', '2026-01-01T00:00:00Z', 'today', '', ' ', 'x'.repeat(2000), '+275760-09-13', '-000001-01-01', '2026-02-29'),
+      fc.string({ maxLength: 12 }),
+    );
+    // fill a route's other parts with what a valid request would send (the fixture's own builder)
+    const fakeEnv: RouteEnv = { today: TODAY, iterationId: 'no-such-iteration', admin: async () => ({ status: 201, body: { id: 'x', code: 'x', key: 'x' } }) };
+    const withIds = ROUTES.filter((r) => r.path.includes('{id}'));
+    expect(withIds.length).toBeGreaterThan(15);
+    const iteration = await api('POST', '/api/v1/iterations', JSON.stringify({ name: 'hostile ids' }));
+    const dated = [
+      (d: string) => `/api/v1/impact?asOf=${encodeURIComponent(d)}`,
+      (d: string) => `/api/v1/calibration?asOf=${encodeURIComponent(d)}`,
+      (d: string) => `/api/v1/epics/shipped-epic/outcome?asOf=${encodeURIComponent(d)}`,
+      (d: string) => `/api/v1/iterations/${iteration.json.id}/diff?against=${encodeURIComponent(d)}`,
+    ];
+    let tried = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...withIds), hostileId, fc.boolean(), async (route, id, encode) => {
+        const req = await route.request(fakeEnv, 0);
+        // a UTF-16 half (lone surrogate) goes as its raw UTF-8 bytes, which no decoder accepts
+        const value = id === '%ED%A0%80' ? id : encode ? encodeURIComponent(id) : id.replace(/[/?#%]/g, encodeURIComponent);
+        const path = route.path.replace('{id}', value);
+        const write = route.method !== 'GET';
+        const before = write ? await api('GET', '/api/v1/roadmap') : undefined;
+        const res = await send(route.method, path, req.body === undefined ? undefined : JSON.stringify(req.body), ctx.tokens.admin);
+        tried++;
+        expect([400, 404], `${route.method} ${path.slice(0, 80)} → ${res.status} ${JSON.stringify(res.json).slice(0, 160)}`).toContain(res.status);
+        if (before) expect((await api('GET', '/api/v1/roadmap')).json).toEqual(before.json);
+      }),
+      runs(120),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...dated), hostileDate, async (url, d) => {
+        const res = await api('GET', url(d));
+        tried++;
+        const real = /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
+        if (url(d).includes('against=')) expect([400, 404]).toContain(res.status);
+        else if (real) expect(res.status).toBe(200);
+        else expect(res.status, `${url(d).slice(0, 80)} → ${res.status}`).toBe(400);
+      }),
+      runs(80),
+    );
+    stats.apiWrites += tried;
+  }, 240_000);
 
   it('limits: within them accepted, beyond them refused with the reason', async () => {
     const at = new Date(NOW - DAY).toISOString();

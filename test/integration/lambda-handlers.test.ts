@@ -13,7 +13,7 @@ import { todayUtc, addDays } from '../../shared/primitives';
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string; headers?: Record<string, string> }>;
 
-function httpEvent(method: string, path: string, opts: { body?: unknown; headers?: Record<string, string>; query?: string } = {}) {
+function httpEvent(method: string, path: string, opts: { body?: unknown; headers?: Record<string, string>; query?: string; sourceIp?: string } = {}) {
   const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   const now = Date.now();
   return {
@@ -27,7 +27,7 @@ function httpEvent(method: string, path: string, opts: { body?: unknown; headers
       apiId: 'abc123',
       domainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
       domainPrefix: 'abc123',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'test' },
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: opts.sourceIp ?? '203.0.113.7', userAgent: 'test' },
       requestId: randomBytes(8).toString('hex'),
       routeKey: '$default',
       stage: '$default',
@@ -81,6 +81,18 @@ describe('bundled Lambda handlers', () => {
     const denied = await api(httpEvent('GET', '/api/v1/roadmap'), context);
     expect(denied.statusCode).toBe(401);
     expect(json(denied).error.code).toBe('unauthorized');
+  });
+
+  it("limits failed authentication per API Gateway sourceIp (not per header the client writes)", async () => {
+    const wrong = { authorization: `Bearer sx_adm_${'w'.repeat(40)}`, 'x-forwarded-for': '203.0.113.7' };
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i++) statuses.push((await api(httpEvent('GET', '/api/v1/me', { headers: wrong, sourceIp: '198.51.100.9' }), context)).statusCode);
+    expect(statuses.slice(0, 60).every((s) => s === 401)).toBe(true);
+    const limited = await api(httpEvent('GET', '/api/v1/me', { headers: { authorization: `Bearer ${adminToken}` }, sourceIp: '198.51.100.9' }), context);
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers?.['retry-after'] ?? limited.headers?.['Retry-After'])).toBeGreaterThan(0);
+    // another address is unaffected
+    expect((await api(httpEvent('GET', '/api/v1/me', { headers: { authorization: `Bearer ${adminToken}` }, sourceIp: '203.0.113.8' }), context)).statusCode).toBe(200);
   });
 
   it('ingests a batch through the ingest function and reads the impact through the API function', async () => {

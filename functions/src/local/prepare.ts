@@ -1,10 +1,15 @@
-/** Local-only start-up: the dashboard sign-in token, the first-run admin token and the demo. */
+/** Local-only start-up: the one-time sign-in link, the first-run admin token and the demo. */
+import { SESSION_HOURS } from '../../../shared/keys';
 import { todayUtc } from '../../../shared/primitives';
 import { fabrikamWorld } from '../demo/fabrikam';
 import { log } from '../log';
 import type { Services } from '../services';
+import { SignInStore } from '../store/sign-in-store';
 
-const SIGN_IN_ID = 'local-sign-in';
+/** older versions printed a long-lived admin token in the sign-in link under this id */
+const LEGACY_SIGN_IN_ID = 'local-sign-in';
+/** the session this process keeps for its own callers (tests, benchmarks); never printed */
+const PROCESS_SESSION_ID = 'ses_local-process';
 
 export async function prepareLocal(services: Services, opts: { quiet?: boolean } = {}) {
   const say = (s: string) => {
@@ -15,13 +20,21 @@ export async function prepareLocal(services: Services, opts: { quiet?: boolean }
     const created = await services.keys.create({ name: 'bootstrap admin', scope: 'admin', id: 'bootstrap-admin' });
     say(`\n  Bootstrap admin token (shown once, store it safely): ${created.key}`);
   }
-  // A fresh admin token for the dashboard link on each start; the previous one is revoked.
-  await services.keys.revoke(SIGN_IN_ID);
-  const signIn = await services.keys.create({ name: 'local dashboard sign-in', scope: 'admin', id: SIGN_IN_ID });
+  // Each start prints a new one-time sign-in link (10 minutes); the previous start's link stops working.
+  const signIn = await new SignInStore(services.store, services.now).issue('admin', { slot: 'local-start' });
+  await services.keys.revoke(LEGACY_SIGN_IN_ID);
+  await services.keys.revoke(PROCESS_SESSION_ID);
+  const processSession = await services.keys.create({
+    name: 'local server process',
+    scope: 'admin',
+    id: PROCESS_SESSION_ID,
+    session: true,
+    expiresAt: new Date(services.now() + SESSION_HOURS * 3_600_000).toISOString(),
+  });
 
   if (services.config.SEXTANT_DEMO) await seedDemo(services, say);
   const stop = services.startBackground?.() ?? (async () => undefined);
-  return { signInToken: signIn.key, stop };
+  return { signInCode: signIn.code, signInExpiresAt: signIn.expiresAt, processToken: processSession.key, stop };
 }
 
 /** Seed Fabrikam once: a restart neither re-seeds nor duplicates anything. */

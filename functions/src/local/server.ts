@@ -6,6 +6,7 @@ import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { dashboardCsp, REFERRER_POLICY } from '../../../shared/security-headers';
 import { createApp } from '../app';
 import { bootstrap } from '../bootstrap';
 import { checkListenHost, loadConfig, type Config } from '../config';
@@ -20,6 +21,11 @@ export interface RunningServer {
   url: string;
   port: number;
   services: Services;
+  /** this start's one-time sign-in link (printed in the banner; 10 minutes; the next start replaces it) */
+  signInUrl: string;
+  signInCode: string;
+  signInExpiresAt: string;
+  /** an admin session token for callers inside this process (tests, benchmarks); never printed; revoked on close */
   signInToken: string;
   close(): Promise<void>;
 }
@@ -41,7 +47,9 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
       const p = c.req.path;
       if (p.startsWith('/api/') || p.startsWith('/v1/') || p === '/health' || p === '/openapi.json') return next();
       c.header('Cache-Control', 'no-cache');
-      c.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+      c.header('Content-Security-Policy', dashboardCsp());
+      c.header('Referrer-Policy', REFERRER_POLICY);
+      c.header('X-Frame-Options', 'DENY');
       return c.html(index);
     });
   }
@@ -56,9 +64,13 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
     url,
     port,
     services,
-    signInToken: local.signInToken,
+    signInUrl: `${url}/#code=${local.signInCode}`,
+    signInCode: local.signInCode,
+    signInExpiresAt: local.signInExpiresAt,
+    signInToken: local.processToken,
     async close() {
       await local.stop();
+      await services.keys.revoke('ses_local-process').catch(() => undefined);
       await new Promise<void>((ok) => server.close(() => ok()));
       await services.store.close();
     },
@@ -79,9 +91,12 @@ async function main() {
   const lines = [
     '',
     `  Sextant is running at ${running.url}`,
-    hasWeb ? `  Dashboard (signed in as admin): ${running.url}/#token=${running.signInToken}` : '  Dashboard not built: run `npm run build:web`',
+    hasWeb
+      ? `  Sign in to the dashboard as admin (one-time link, valid for 10 minutes): ${running.signInUrl}\n` +
+        '  Every start prints a new link and the previous one stops working; a link is spent once used.'
+      : '  Dashboard not built: run `npm run build:web`',
     `  API: ${running.url}/api/v1  ·  OpenAPI: ${running.url}/openapi.json  ·  Ingest: ${running.url}/v1/batch`,
-    `  API calls: Authorization: Bearer <token> (the sign-in token above works); write keys for your pipelines: dashboard → Settings`,
+    `  API calls: Authorization: Bearer <token>; create tokens and write keys in the dashboard (Settings → Keys)`,
     `  Store: ${config.SEXTANT_STORE}${config.SEXTANT_STORE === 'dynalite' ? ` in ${resolve(config.SEXTANT_DATA_DIR)}` : ''}`,
     '',
   ];

@@ -1,6 +1,7 @@
 /** Monthly iterations: immutable snapshots, diffs explained by outcomes, calibration and the planner. */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { DateParam, RouteId } from '../../../shared/params';
 import { Calibration, calibrate } from '../../../shared/calibration';
 import { Iteration, IterationDiff, IterationHeader, IterationInput, diffIterations, summarizeOutcome } from '../../../shared/iteration';
 import { PlanAcceptRequest, PlanAccepted, PlanProposal, PlanRequest, acceptPlan, plan } from '../../../shared/planner';
@@ -52,7 +53,7 @@ export function iterationRoutes(r: Router) {
 
   endpoint(
     r,
-    { method: 'get', path: '/iterations/:id/diff', summary: 'What changed from `against` to this iteration, with the outcome evidence behind each change', tags, auth: 'viewer', query: z.object({ against: z.string().min(1) }).strict(), responses: { 200: { description: 'The diff', schema: IterationDiff } } },
+    { method: 'get', path: '/iterations/:id/diff', summary: 'What changed from `against` to this iteration, with the outcome evidence behind each change', tags, auth: 'viewer', query: z.object({ against: RouteId }).strict(), responses: { 200: { description: 'The diff', schema: IterationDiff } } },
     async (c, { params, query }) => {
       const s = c.get('services');
       const [self, other] = await Promise.all([s.iterations.get<Iteration>(params.id), s.iterations.get<Iteration>(query.against)]);
@@ -62,7 +63,7 @@ export function iterationRoutes(r: Router) {
     },
   );
 
-  endpoint(r, { method: 'get', path: '/calibration', summary: 'Predicted vs measured adoption of shipped epics; a factor per theme', tags: ['Planner'], auth: 'viewer', query: z.object({ asOf: z.string().optional() }).strict(), responses: { 200: { description: 'Calibration', schema: Calibration } } }, async (c, { query }) => {
+  endpoint(r, { method: 'get', path: '/calibration', summary: 'Predicted vs measured adoption of shipped epics; a factor per theme', tags: ['Planner'], auth: 'viewer', query: z.object({ asOf: DateParam.optional() }).strict(), responses: { 200: { description: 'Calibration', schema: Calibration } } }, async (c, { query }) => {
     const { roadmap, outcomes } = await allOutcomes(c.get('services'), query.asOf);
     return c.json(calibrate(roadmap, outcomes.map((o) => ({ epicId: o.epicId, adoptionRate: o.adoption.rate, verdict: o.verdict }))));
   });

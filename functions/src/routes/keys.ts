@@ -1,19 +1,30 @@
 /** Key management (admin): write keys for ingest and role tokens for the API. */
 import { z } from 'zod';
 import { KeyCreate, KeyCreated, KeyRecord } from '../../../shared/keys';
-import { notFound } from '../errors';
+import { conflict, notFound } from '../errors';
 import { endpoint, type Router } from '../http';
 
 export function keyRoutes(r: Router) {
   const tags = ['Keys'];
   endpoint(r, { method: 'get', path: '/keys', summary: 'List keys (never their secret)', tags, auth: 'admin', responses: { 200: { description: 'Keys, newest first', schema: z.array(KeyRecord) } } }, async (c) => {
-    return c.json(await c.get('services').keys.list());
+    const s = c.get('services');
+    // sessions are listed while they live (an admin can end one); ended ones are left out
+    const live = (k: KeyRecord) => !k.session || (!k.revokedAt && (!k.expiresAt || Date.parse(k.expiresAt) > s.now()));
+    return c.json((await s.keys.list()).filter(live));
   });
   endpoint(r, { method: 'post', path: '/keys', summary: 'Create a key; the key is shown in this response only', tags, auth: 'admin', body: KeyCreate, responses: { 201: { description: 'The new key', schema: KeyCreated } } }, async (c, { body }) => {
     return c.json(await c.get('services').keys.create(body), 201);
   });
   endpoint(r, { method: 'delete', path: '/keys/:id', summary: 'Revoke a key (refused at once by this process; by every process within SEXTANT_CREDENTIAL_CACHE_SECONDS, default 30 s)', tags, auth: 'admin', responses: { 200: { description: 'The revoked key', schema: KeyRecord } } }, async (c, { params }) => {
-    const revoked = await c.get('services').keys.revoke(params.id);
+    const keys = c.get('services').keys;
+    const target = await keys.get(params.id);
+    if (!target) throw notFound('key', params.id);
+    // never the last admin key: sessions end on their own and cannot mint keys after that
+    const isAdminKey = (k: KeyRecord) => k.scope === 'admin' && !k.session && !k.revokedAt;
+    if (isAdminKey(target) && !(await keys.list()).some((k) => k.id !== target.id && isAdminKey(k))) {
+      throw conflict(`"${target.name}" is the last admin key: create another admin key before revoking it`);
+    }
+    const revoked = await keys.revoke(params.id);
     if (!revoked) throw notFound('key', params.id);
     return c.json(revoked);
   });

@@ -1,9 +1,10 @@
 /** Outcome routes: one epic's outcome, the portfolio impact, PM reviews, ingest telemetry, rollups. */
 import { z } from 'zod';
+import { DateParam } from '../../../shared/params';
 import { Impact } from '../../../shared/impact';
 import { IngestStats } from '../../../shared/ingest';
 import { Outcome } from '../../../shared/outcome-types';
-import { addDays, dateRange, isoDate, todayUtc } from '../../../shared/primitives';
+import { addDays, dateRange, todayUtc } from '../../../shared/primitives';
 import { DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS } from '../../../shared/roadmap';
 import { Review, ReviewInput } from '../../../shared/review';
 import { epicOutcome, impact } from '../analytics/outcomes';
@@ -11,10 +12,10 @@ import { runRollup } from '../analytics/rollup';
 import { badRequest, notFound } from '../errors';
 import { endpoint, type Router } from '../http';
 
-const AsOfQuery = z.object({ asOf: isoDate.optional() }).strict();
+const AsOfQuery = z.object({ asOf: DateParam.optional() }).strict();
 const OutcomeQuery = z
   .object({
-    asOf: isoDate.optional(),
+    asOf: DateParam.optional(),
     windowDays: z.coerce
       .number()
       .int()

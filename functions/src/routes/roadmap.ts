@@ -13,12 +13,15 @@ import {
   Theme,
   ThemePatch,
   roadmapProblems,
+  shippingProblem,
 } from '../../../shared/roadmap';
 import { AppError, badRequest, conflict, notFound } from '../errors';
 import { todayUtc } from '../../../shared/primitives';
 import { endpoint, validate, type Router } from '../http';
 import type { Services } from '../services';
-import type { EntityKind } from '../store/roadmap-store';
+import type { EntityKind, RoadmapChange } from '../store/roadmap-store';
+import type { Context } from 'hono';
+import type { Env } from '../context';
 
 const EMPTY: Roadmap = { mission: { statement: 'Describe why this product exists' }, themes: [], milestones: [], epics: [], stories: [] };
 
@@ -26,9 +29,13 @@ async function current(s: Services) {
   return (await s.roadmaps.get()) ?? { roadmap: structuredClone(EMPTY), version: 0, head: { version: 0, partition: '' } };
 }
 
-/** Check a changed document with the whole-document rules; 400 with precise messages. */
-function checkDocument(doc: Roadmap) {
-  const problems = roadmapProblems(doc);
+/**
+ * Check a changed document with the whole-document rules; 400 with precise messages. Only
+ * problems the change introduces count: a write is never refused for a problem it did not cause.
+ */
+function checkDocument(doc: Roadmap, before: Roadmap) {
+  const existing = new Set(roadmapProblems(before).map((p) => p.message));
+  const problems = roadmapProblems(doc).filter((p) => !existing.has(p.message));
   if (problems.length) {
     throw new AppError(
       400,
@@ -37,6 +44,25 @@ function checkDocument(doc: Roadmap) {
       problems.map((p) => ({ path: p.path.join('.'), message: p.message })),
     );
   }
+}
+
+/** An entity write under the roadmap's lease (see RoadmapStore.mutate); `If-Match: "v<n>"` conditions it on the version. */
+async function write<T>(c: Context<Env>, fn: (doc: Roadmap, before: Roadmap) => { change: RoadmapChange; result: T }): Promise<T> {
+  const s = c.get('services');
+  const ifMatch = c.req.header('if-match');
+  const expected = ifMatch === undefined ? undefined : ifMatch.match(/^"?v(\d+)"?$/)?.[1];
+  if (ifMatch !== undefined && expected === undefined) throw badRequest('If-Match must be an ETag of GET /api/v1/roadmap, e.g. "v12"');
+  const { result, version } = await s.roadmaps.mutate((doc, v) => {
+    if (expected !== undefined && Number(expected) !== v) throw conflict(`roadmap changed (version ${v}, expected ${expected}); reload and retry`);
+    return fn(doc, structuredClone(doc));
+  }, structuredClone(EMPTY));
+  c.header('ETag', `"v${version}"`);
+  return result;
+}
+
+function checkShipping(before: Epic | undefined, after: Epic, today: string) {
+  const problem = shippingProblem(before, after, today);
+  if (problem) throw problem.status === 409 ? conflict(problem.message) : badRequest(problem.message);
 }
 
 type ListKey = 'themes' | 'milestones' | 'epics' | 'stories';
@@ -144,11 +170,8 @@ export function roadmapRoutes(r: Router) {
     },
   );
 
-  endpoint(r, { method: 'put', path: '/mission', summary: 'Set the mission statement', tags, auth: 'editor', body: Mission, errors: { 409: 'the first roadmap was being imported at the same time; retry' }, responses: { 200: { description: 'The mission', schema: Mission } } }, async (c, { body }) => {
-    const s = c.get('services');
-    const { version, head } = await current(s);
-    if (version === 0) await s.roadmaps.replace({ ...EMPTY, mission: body });
-    else await s.roadmaps.setMission(body, head);
+  endpoint(r, { method: 'put', path: '/mission', summary: 'Set the mission statement', tags, auth: 'editor', body: Mission, errors: { 409: 'another write held the roadmap past the retries; retry' }, responses: { 200: { description: 'The mission', schema: Mission } } }, async (c, { body }) => {
+    await write(c, () => ({ change: { put: [{ kind: 'mission', entity: body }] }, result: body }));
     return c.json(body);
   });
 
@@ -171,38 +194,42 @@ export function roadmapRoutes(r: Router) {
 
     endpoint(r, { method: 'post', path, summary: `Create a ${res.label}`, tags: rtags, auth: 'editor', body: res.schema, errors: { 409: `a ${res.label} with this id exists already` }, responses: { 201: { description: `The created ${res.label}`, schema: res.schema } } }, async (c, { body }) => {
       const s = c.get('services');
-      const { roadmap, version: v0, head } = await current(s);
       const entity = body as { id: string };
-      const list = roadmap[res.list] as { id: string }[];
-      if (list.some((x) => x.id === entity.id)) throw conflict(`${res.label} "${entity.id}" already exists`);
-      list.push(entity);
-      checkDocument(roadmap);
-      if (v0 === 0) await s.roadmaps.replace(roadmap);
-      else await s.roadmaps.put(res.kind, entity as never, head, list.length - 1);
+      await write(c, (roadmap, before) => {
+        const list = roadmap[res.list] as { id: string }[];
+        if (list.some((x) => x.id === entity.id)) throw conflict(`${res.label} "${entity.id}" already exists`);
+        if (res.kind === 'epic') checkShipping(undefined, entity as Epic, todayUtc(s.now()));
+        list.push(entity);
+        checkDocument(roadmap, before);
+        return { change: { put: [{ kind: res.kind, entity, order: list.length - 1 }] }, result: entity };
+      });
       if (res.kind === 'epic') await s.markDirty();
       return c.json(entity, 201);
     });
 
     endpoint(r, { method: 'patch', path: `${path}/:id`, summary: `Change a ${res.label} (null removes an optional field)`, tags: rtags, auth: 'editor', body: res.patch, responses: { 200: { description: `The updated ${res.label}`, schema: res.schema } } }, async (c, { body, params }) => {
       const s = c.get('services');
-      const { roadmap, head } = await current(s);
-      const list = roadmap[res.list] as { id: string }[];
-      const index = list.findIndex((x) => x.id === params.id);
-      if (index < 0) throw notFound(res.label, params.id);
-      const updated = validate(res.schema, merge(list[index], body as Record<string, unknown>), 'body') as { id: string };
-      list[index] = updated;
-      checkDocument(roadmap);
-      await s.roadmaps.put(res.kind, updated as never, head, index);
+      const updated = await write(c, (roadmap, before) => {
+        const list = roadmap[res.list] as { id: string }[];
+        const index = list.findIndex((x) => x.id === params.id);
+        if (index < 0) throw notFound(res.label, params.id);
+        const next = validate(res.schema, merge(list[index], body as Record<string, unknown>), 'body') as { id: string };
+        if (res.kind === 'epic') checkShipping(list[index] as Epic, next as Epic, todayUtc(s.now()));
+        list[index] = next;
+        checkDocument(roadmap, before);
+        return { change: { put: [{ kind: res.kind, entity: next, order: index }] }, result: next };
+      });
       if (res.kind === 'epic') await s.markDirty();
       return c.json(updated);
     });
 
     endpoint(r, { method: 'delete', path: `${path}/:id`, summary: `Delete a ${res.label}`, tags: rtags, auth: 'editor', ...(res.conflict ? { errors: { 409: res.conflict } } : {}), responses: { 204: { description: 'Deleted' } } }, async (c, { params }) => {
       const s = c.get('services');
-      const { roadmap, head } = await current(s);
-      if (!(roadmap[res.list] as { id: string }[]).some((x) => x.id === params.id)) throw notFound(res.label, params.id);
-      const cascade = res.beforeDelete(roadmap, params.id);
-      await s.roadmaps.deleteMany([{ kind: res.kind, id: params.id }, ...cascade], head);
+      await write(c, (roadmap) => {
+        if (!(roadmap[res.list] as { id: string }[]).some((x) => x.id === params.id)) throw notFound(res.label, params.id);
+        const cascade = res.beforeDelete(roadmap, params.id);
+        return { change: { delete: [{ kind: res.kind, id: params.id }, ...cascade] }, result: undefined };
+      });
       if (res.kind === 'epic') await s.markDirty();
       return c.body(null, 204);
     });
@@ -213,15 +240,14 @@ export function roadmapRoutes(r: Router) {
     { method: 'post', path: '/epics/:id/ship', summary: 'Mark an epic shipped on a day', tags: ['Epic'], auth: 'editor', body: ShipRequest, errors: { 409: 'the epic is cancelled; reopen it before shipping' }, responses: { 200: { description: 'The shipped epic', schema: Epic } } },
     async (c, { body, params }) => {
       const s = c.get('services');
-      const { roadmap, head } = await current(s);
-      const index = roadmap.epics.findIndex((e) => e.id === params.id);
-      if (index < 0) throw notFound('epic', params.id);
-      const epic = roadmap.epics[index];
-      if (epic.status === 'cancelled') throw conflict(`epic "${epic.id}" is cancelled; reopen it before shipping`);
-      if (body.shippedAt > todayUtc(s.now())) throw badRequest(`shippedAt ${body.shippedAt} is in the future`);
-      const updated = validate(Epic, { ...epic, status: 'shipped', shippedAt: body.shippedAt }, 'body');
-      roadmap.epics[index] = updated;
-      await s.roadmaps.put('epic', updated, head, index);
+      const updated = await write(c, (roadmap) => {
+        const index = roadmap.epics.findIndex((e) => e.id === params.id);
+        if (index < 0) throw notFound('epic', params.id);
+        const epic = roadmap.epics[index];
+        const next = validate(Epic, { ...epic, status: 'shipped', shippedAt: body.shippedAt }, 'body');
+        checkShipping(epic, next, todayUtc(s.now()));
+        return { change: { put: [{ kind: 'epic', entity: next, order: index }] }, result: next };
+      });
       await s.markDirty();
       return c.json(updated);
     },

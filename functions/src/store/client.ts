@@ -5,9 +5,8 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Server } from 'node:http';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { STORE_KEY_HEADER, prepareDataDir, startEmbedded, type EmbeddedStore } from './embedded';
 
 /** Capacity units consumed, summed from the store's own accounting (ReturnConsumedCapacity). */
 export interface CapacityMeter {
@@ -22,6 +21,8 @@ export interface Store {
   meter?: CapacityMeter;
   table: string;
   endpoint?: string;
+  /** the embedded store's private Unix socket (dynalite and memory kinds) */
+  socketPath?: string;
   close(): Promise<void>;
 }
 
@@ -59,22 +60,12 @@ function addMeter(client: DynamoDBClient): CapacityMeter {
 
 /** Start (if embedded) and connect to the store; ensure the table exists. */
 export async function openStore(opts: StoreOptions): Promise<Store> {
-  let server: Server | undefined;
+  let embedded: EmbeddedStore | undefined;
   let endpoint = opts.endpoint;
   if (opts.kind !== 'dynamodb') {
-    const { default: dynalite } = await import('dynalite');
-    let path: string | undefined;
-    if (opts.kind === 'dynalite') {
-      path = resolve(opts.dataDir ?? '.data', 'dynalite');
-      mkdirSync(path, { recursive: true });
-    }
-    server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path });
-    await new Promise<void>((ok, fail) => {
-      server!.once('error', fail);
-      server!.listen(0, '127.0.0.1', () => ok());
-    });
-    const addr = server.address();
-    endpoint = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    // reachable by this process only: a Unix socket in a private directory (./embedded.ts)
+    embedded = await startEmbedded(opts.kind === 'dynalite' ? prepareDataDir(opts.dataDir ?? '.data') : undefined);
+    endpoint = embedded.endpoint;
   }
   const local = opts.kind !== 'dynamodb' || (endpoint !== undefined && /localhost|127\.0\.0\.1/.test(endpoint));
   const client = new DynamoDBClient({
@@ -82,7 +73,18 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     region: process.env.AWS_REGION ?? 'us-east-1',
     maxAttempts: opts.maxAttempts ?? 6,
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...(embedded ? { requestHandler: new NodeHttpHandler({ httpAgent: embedded.agent }) } : {}),
   });
+  if (embedded) {
+    const secret = embedded.secret;
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        (args.request as { headers: Record<string, string> }).headers[STORE_KEY_HEADER] = secret;
+        return next(args);
+      },
+      { step: 'build', name: 'sextantEmbeddedStoreKey' },
+    );
+  }
   const meter = opts.meter ? addMeter(client) : undefined;
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
@@ -90,11 +92,12 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   const store: Store = {
     doc,
     table: opts.table,
-    endpoint,
+    endpoint: embedded ? undefined : endpoint,
+    socketPath: embedded?.socketPath,
     meter,
     async close() {
       client.destroy();
-      if (server) await new Promise<void>((ok) => server!.close(() => ok()));
+      await embedded?.close();
     },
   };
   if (opts.kind !== 'dynamodb' || endpoint) await ensureTable(client, opts.table);

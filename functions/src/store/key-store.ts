@@ -45,7 +45,7 @@ export class KeyStore {
     this.cache = new CredentialCache(cache);
   }
 
-  async create(input: { name: string; scope: KeyScope; key?: string; id?: string }): Promise<KeyRecord & { key: string }> {
+  async create(input: { name: string; scope: KeyScope; key?: string; id?: string; expiresAt?: string; session?: boolean }): Promise<KeyRecord & { key: string }> {
     const { key, prefix } = input.key ? { key: input.key, prefix: input.key.slice(0, Math.min(13, input.key.length - 4)) } : generateKey(input.scope);
     const hash = hashKey(key);
     const record: KeyRecord = {
@@ -54,6 +54,8 @@ export class KeyStore {
       scope: input.scope,
       prefix,
       createdAt: new Date().toISOString(),
+      ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
+      ...(input.session ? { session: true } : {}),
     };
     await this.store.doc.send(new PutCommand({ TableName: this.store.table, Item: { ...K.keyRecord(record.id), ...record, hash } }));
     await this.store.doc.send(new PutCommand({ TableName: this.store.table, Item: { ...K.credentialByHash(hash), ...record } }));
@@ -129,7 +131,8 @@ export class KeyStore {
   /** Make sure the bootstrap admin token (from SEXTANT_ADMIN_TOKEN) is a live admin credential. */
   async ensureBootstrapAdmin(token: string): Promise<void> {
     const existing = await this.get('bootstrap-admin');
-    if (existing && existing.hash === hashKey(token) && !existing.revokedAt) return;
+    // a revoked token stays revoked across restarts; a different token value is a new bootstrap admin
+    if (existing && existing.hash === hashKey(token)) return;
     if (existing) {
       await this.store.doc.send(new DeleteCommand({ TableName: this.store.table, Key: K.credentialByHash(existing.hash) }));
       this.forget(existing.hash);

@@ -20,6 +20,9 @@ export const K = {
   credentialByHash: (hash: string) => ({ PK: `CRED#${hash}`, SK: 'CRED' }),
   keysPartition: () => 'KEYS',
   keyRecord: (id: string) => ({ PK: 'KEYS', SK: `KEY#${id}` }),
+  // one-time sign-in codes, by hash (deleted when used); the newest start link per slot
+  signInCode: (hash: string) => ({ PK: `SIGNIN#${hash}`, SK: 'CODE' }),
+  signInSlot: (slot: string) => ({ PK: 'META', SK: `SIGNIN#${slot}` }),
 
   // PM reviews per epic, time-ordered
   reviewsPartition: (epicId: string) => `REVIEWS#${epicId}`,

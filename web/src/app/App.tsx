@@ -1,7 +1,7 @@
 /** The dashboard: session gate, shell, and the route switch. */
 import { Suspense, useEffect } from 'react';
 import { EmptyState, ErrorState, Loading, Spinner } from '../components/States';
-import { SignInPage } from '../features/auth/components/SignInPage';
+import { ConfirmSignInLink, SignInPage } from '../features/auth/components/SignInPage';
 import { Link, matchPath, navigate, RouterProvider, useLocation } from './router';
 import { ROUTES } from './routes';
 import { SessionProvider, useSession } from './session';
@@ -63,6 +63,7 @@ function Gate() {
     );
   }
   if (state.status === 'signed_out') return <SignInPage notice={state.notice} />;
+  if (state.status === 'confirm_link') return <ConfirmSignInLink name={state.me.name} scope={state.me.scope} />;
   return <CurrentPage />;
 }
 

@@ -1,127 +1,217 @@
 /**
- * Who is signed in: the bearer token (from a sign-in link's `#token=` fragment, or pasted),
- * kept in localStorage ("remember me") or sessionStorage, and the key record from `/me`
- * whose scope decides which controls the UI shows.
+ * Who is signed in. A sign-in link carries a one-time code (`#code=…`, 10 minutes), taken out of
+ * the address bar before anything else runs and exchanged (POST /api/v1/sign-in) for a session
+ * token; a pasted role token is exchanged the same way (POST /api/v1/session), so the browser
+ * never keeps a long-lived token. The session token lives in sessionStorage: this tab only,
+ * gone when the tab closes, out of reach of other origins and of the history, and it expires on
+ * the server anyway (12 hours); signing out revokes it. Bearer tokens in a header, not cookies,
+ * because on AWS the dashboard (CloudFront) and the API are different sites — and a header
+ * cannot be sent by another site's form, so writes need no CSRF token.
+ * Opening a sign-in link while signed in asks first (in this tab: a new tab has no session).
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { KeyRecord, Role } from '../../../shared/keys';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { KeyRecord, Role, SessionCreated } from '../../../shared/keys';
 import { getMe } from '../api/get-me';
-import { ApiError, onUnauthorized, setToken } from '../lib/api-client';
+import { api, ApiError, onUnauthorized, setToken } from '../lib/api-client';
 import { canAct } from '../lib/domain';
 import { clearQueries } from '../lib/query';
 
-const STORAGE_KEY = 'sextant.token';
+const STORAGE_KEY = 'sextant.session';
+/** where versions before one-time links kept a long-lived token: removed on sight */
+const LEGACY_KEY = 'sextant.token';
 
 export type SessionState =
   | { status: 'checking' }
   | { status: 'signed_out'; notice?: string }
   | { status: 'unreachable'; message: string }
+  | { status: 'confirm_link'; me: KeyRecord }
   | { status: 'signed_in'; me: KeyRecord };
 
 interface Session {
   state: SessionState;
   me: KeyRecord | null;
   can(role: Role): boolean;
-  signIn(token: string, remember: boolean): Promise<void>;
+  signIn(token: string): Promise<void>;
   signOut(notice?: string): void;
   retry(): void;
+  /** the answer to "you opened a sign-in link while signed in": use it, or stay */
+  resolveLink(redeemLink: boolean): void;
 }
 
 const SessionContext = createContext<Session | null>(null);
 
+let pendingCode: string | null = null;
+
 /**
- * Take `#token=...` out of the address bar (so it is not bookmarked or shared) and keep it.
- * Returns the token found, if any.
+ * Take `#code=…` out of the address bar at once (boot, before React renders) and keep it in
+ * memory. A `#token=…` of older links is removed too and never used.
  */
-export function takeTokenFromUrl(): string | null {
+export function takeSignInCodeFromUrl(): string | null {
   const hash = window.location.hash.replace(/^#/, '');
   if (!hash) return null;
   const params = new URLSearchParams(hash);
-  const token = params.get('token');
-  if (!token) return null;
+  const code = params.get('code');
+  if (!code && !params.has('token')) return null;
+  params.delete('code');
   params.delete('token');
   const rest = params.toString();
   window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${rest ? `#${rest}` : ''}`);
-  storeToken(token, true);
-  return token;
+  pendingCode = code;
+  return code;
 }
 
-function storeToken(token: string, remember: boolean) {
+interface Stored {
+  token: string;
+  expiresAt: string;
+}
+
+function storeSession(s: Stored) {
   try {
-    (remember ? localStorage : sessionStorage).setItem(STORAGE_KEY, token);
-    (remember ? sessionStorage : localStorage).removeItem(STORAGE_KEY);
+    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(s));
   } catch {
     // storage disabled: the session lasts until reload
   }
 }
 
-function storedToken(): string | null {
+function storedSession(): Stored | null {
   try {
-    return sessionStorage.getItem(STORAGE_KEY) ?? localStorage.getItem(STORAGE_KEY);
+    localStorage.removeItem(LEGACY_KEY);
+    sessionStorage.removeItem(LEGACY_KEY);
+    const raw = sessionStorage.getItem(STORAGE_KEY);
+    const s = raw ? (JSON.parse(raw) as Stored) : null;
+    return s && typeof s.token === 'string' && Date.parse(s.expiresAt) > Date.now() ? s : null;
   } catch {
     return null;
   }
 }
 
-function forgetToken() {
+function forgetSession() {
   try {
     sessionStorage.removeItem(STORAGE_KEY);
-    localStorage.removeItem(STORAGE_KEY);
   } catch {
     // nothing stored
   }
 }
 
-/** A failed /me in words a person can act on. */
+/** A failed sign-in in words a person can act on. */
 export function signInError(e: unknown): string {
   if (e instanceof ApiError) {
-    if (e.status === 401) return 'That token was not accepted: it may be mistyped, expired or revoked.';
+    if (e.status === 401) return e.code === 'unauthorized' && /sign-in link/.test(e.message) ? e.message : 'That token was not accepted: it may be mistyped, expired or revoked.';
     if (e.status === 403) return 'This key cannot open the dashboard (write keys only send events). Use a viewer, editor or admin token.';
+    if (e.status === 429) return 'Too many failed sign-ins from here: wait a minute and try again.';
     if (e.status === 0) return e.message;
     return `Sign-in failed: ${e.message}`;
   }
   return 'Sign-in failed.';
 }
 
+async function redeem(code: string): Promise<SessionCreated> {
+  return api<SessionCreated>('/sign-in', { method: 'POST', body: { code }, token: '' });
+}
+
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [state, setState] = useState<SessionState>(() => (storedToken() ? { status: 'checking' } : { status: 'signed_out' }));
+  const [state, setState] = useState<SessionState>(() => (storedSession() || pendingCode ? { status: 'checking' } : { status: 'signed_out' }));
   const [attempt, setAttempt] = useState(0);
+  const link = useRef<string | null>(pendingCode);
+
+  const begin = useCallback((s: SessionCreated) => {
+    storeSession({ token: s.token, expiresAt: s.expiresAt });
+    setToken(s.token);
+    clearQueries();
+    setState({ status: 'signed_in', me: s.me });
+  }, []);
 
   const signOut = useCallback((notice?: string) => {
-    forgetToken();
+    const current = storedSession();
+    if (current) void api('/session', { method: 'DELETE', token: current.token }).catch(() => undefined);
+    forgetSession();
     setToken(null);
     clearQueries();
     setState({ status: 'signed_out', notice });
   }, []);
 
-  // resume a stored session
+  const redeemLink = useCallback(
+    (code: string) => {
+      setState({ status: 'checking' });
+      redeem(code).then(begin, (e) => {
+        forgetSession();
+        setToken(null);
+        setState({ status: 'signed_out', notice: signInError(e) });
+      });
+    },
+    [begin],
+  );
+
+  // resume this tab's session, or use the sign-in link it was opened with (asking first when both)
   useEffect(() => {
-    const token = storedToken();
-    if (!token) return;
+    const stored = storedSession();
+    const code = link.current;
+    if (!stored) {
+      if (code) {
+        link.current = null;
+        pendingCode = null;
+        redeemLink(code);
+      }
+      return;
+    }
     const controller = new AbortController();
-    setToken(token);
+    setToken(stored.token);
     setState({ status: 'checking' });
-    getMe(token, controller.signal).then(
-      (me) => setState({ status: 'signed_in', me }),
+    getMe(stored.token, controller.signal).then(
+      (me) => setState(link.current ? { status: 'confirm_link', me } : { status: 'signed_in', me }),
       (e) => {
         if (controller.signal.aborted) return;
-        if (e instanceof ApiError && (e.status === 401 || e.status === 403)) signOut(signInError(e));
-        else setState({ status: 'unreachable', message: e instanceof Error ? e.message : 'The API did not answer.' });
+        if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
+          forgetSession();
+          setToken(null);
+          const pending = link.current;
+          link.current = null;
+          pendingCode = null;
+          if (pending) redeemLink(pending);
+          else setState({ status: 'signed_out', notice: 'Your session ended (expired or revoked). Sign in again.' });
+        } else setState({ status: 'unreachable', message: e instanceof Error ? e.message : 'The API did not answer.' });
       },
     );
     return () => controller.abort();
-  }, [attempt, signOut]);
+  }, [attempt, redeemLink]);
 
-  useEffect(() => onUnauthorized(() => signOut('Your session ended: the key was revoked or is no longer valid. Sign in again.')), [signOut]);
+  // a sign-in link opened in this very tab (only the fragment changes: no reload)
+  useEffect(() => {
+    const onHash = () => {
+      const code = takeSignInCodeFromUrl();
+      if (!code) return;
+      pendingCode = null;
+      if (storedSession()) {
+        link.current = code;
+        setState((s) => (s.status === 'signed_in' ? { status: 'confirm_link', me: s.me } : s));
+      } else redeemLink(code);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [redeemLink]);
 
-  const signIn = useCallback(async (pasted: string, remember: boolean) => {
-    const token = pasted.trim();
-    const me = await getMe(token);
-    storeToken(token, remember);
-    setToken(token);
-    clearQueries();
-    setState({ status: 'signed_in', me });
-  }, []);
+  useEffect(() => onUnauthorized(() => signOut('Your session ended: it expired or was revoked. Sign in again.')), [signOut]);
+
+  const signIn = useCallback(
+    async (pasted: string) => {
+      const created = await api<SessionCreated>('/session', { method: 'POST', token: pasted.trim() });
+      begin(created);
+    },
+    [begin],
+  );
+
+  const resolveLink = useCallback(
+    (use: boolean) => {
+      const code = link.current;
+      link.current = null;
+      pendingCode = null;
+      if (use && code) {
+        signOut();
+        redeemLink(code);
+      } else if (state.status === 'confirm_link') setState({ status: 'signed_in', me: state.me });
+    },
+    [signOut, redeemLink, state],
+  );
 
   const value = useMemo<Session>(() => {
     const me = state.status === 'signed_in' ? state.me : null;
@@ -132,8 +222,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       signIn,
       signOut,
       retry: () => setAttempt((n) => n + 1),
+      resolveLink,
     };
-  }, [state, signIn, signOut]);
+  }, [state, signIn, signOut, resolveLink]);
 
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -54,7 +54,7 @@ export interface RequestOptions {
   body?: unknown;
   query?: Record<string, string | number | undefined | null>;
   signal?: AbortSignal;
-  /** use this token instead of the session's (sign-in checks a pasted token) */
+  /** use this token instead of the session's (sign-in exchanges a pasted token; '' sends none) */
   token?: string;
 }
 
@@ -100,7 +100,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
       err?.message ?? (res.status === 404 ? 'This endpoint is not available on the server yet.' : `Request failed (${res.status})`),
       err?.details,
     );
-    if (res.status === 401 && !opts.token) unauthorizedListeners.forEach((l) => l());
+    if (res.status === 401 && opts.token === undefined) unauthorizedListeners.forEach((l) => l());
     throw apiError;
   }
   return body as T;

@@ -1,12 +1,13 @@
-/** Sign in with a token (viewer, editor or admin key), or arrive via a sign-in link. */
+/** Sign in with a token (viewer, editor or admin key), or arrive via a one-time sign-in link. */
 import { useId, useState, type FormEvent } from 'react';
+import type { KeyScope } from '../../../../../shared/keys';
+import { SCOPES } from '../../../lib/domain';
 import { signInError, useSession } from '../../../app/session';
 import { BrandMark } from '../../../components/BrandMark';
 
 export function SignInPage({ notice }: { notice?: string }) {
   const { signIn } = useSession();
   const [token, setToken] = useState('');
-  const [remember, setRemember] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const tokenId = useId();
@@ -21,7 +22,7 @@ export function SignInPage({ notice }: { notice?: string }) {
     setPending(true);
     setError(null);
     try {
-      await signIn(token, remember);
+      await signIn(token);
     } catch (err) {
       setError(signInError(err));
       setPending(false);
@@ -61,13 +62,10 @@ export function SignInPage({ notice }: { notice?: string }) {
               autoFocus
             />
             <p className="field__hint">
-              A viewer, editor or admin key. Running locally? Open the sign-in link printed by <code>npm start</code>.
+              A viewer, editor or admin key. It is exchanged for a session of this tab (at most 12 hours) and not kept by the browser. Running
+              locally? Open the one-time sign-in link printed by <code>npm start</code>.
             </p>
           </div>
-          <label className="checkbox">
-            <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
-            Keep me signed in on this device
-          </label>
           {error && (
             <p id={errorId} className="form-error" role="alert">
               {error}
@@ -77,6 +75,32 @@ export function SignInPage({ notice }: { notice?: string }) {
             {pending ? 'Checking…' : 'Sign in'}
           </button>
         </form>
+      </div>
+    </div>
+  );
+}
+
+/** A sign-in link was opened in a tab that is already signed in: ask before switching. */
+export function ConfirmSignInLink({ name, scope }: { name: string; scope: KeyScope }) {
+  const { resolveLink } = useSession();
+  return (
+    <div className="signin">
+      <div className="signin__card" role="alertdialog" aria-labelledby="confirm-link-title" aria-describedby="confirm-link-text">
+        <h1 id="confirm-link-title" data-page-title tabIndex={-1}>
+          Use this sign-in link?
+        </h1>
+        <p id="confirm-link-text">
+          You are signed in as <strong>{name}</strong> ({SCOPES[scope].label}). The link you opened signs you in again, possibly with another
+          role, and ends this session. A link works once: if you stay, it remains unused until it expires.
+        </p>
+        <div className="toolbar">
+          <button type="button" className="button button--primary" onClick={() => resolveLink(true)}>
+            Sign in with the link
+          </button>
+          <button type="button" className="button button--secondary" onClick={() => resolveLink(false)} autoFocus>
+            Stay signed in as {name}
+          </button>
+        </div>
       </div>
     </div>
   );

@@ -141,7 +141,9 @@ export function KeysPanel() {
                     <tr key={k.id} data-key={k.id}>
                       <td data-label="Name">
                         <span className="cell-main">{k.name}</span>
-                        {k.id === me?.id && <div className="cell-sub">you are signed in with this key</div>}
+                        {k.id === me?.id && <div className="cell-sub">you are signed in with this {k.session ? 'session' : 'key'}</div>}
+                        {k.session && k.expiresAt && <div className="cell-sub">dashboard session, ends {formatDateTime(k.expiresAt)}</div>}
+                        {k.id === 'bootstrap-admin' && <div className="cell-sub">bootstrap admin (SEXTANT_ADMIN_TOKEN)</div>}
                       </td>
                       <td data-label="Scope">
                         <Badge tone={k.scope === 'ingest' ? 'neutral' : 'info'}>{SCOPES[k.scope].label}</Badge>
@@ -199,6 +201,13 @@ export function KeysPanel() {
           Requests with this key fail from now on{revoking?.scope === 'ingest' ? ': pipelines using it stop delivering events' : ''}. This cannot be undone.
           {revoking?.id === me?.id && <strong> You are signed in with this key and will be signed out.</strong>}
         </p>
+        {revoking?.id === 'bootstrap-admin' && (
+          <p data-testid="bootstrap-revoke-note">
+            This is the bootstrap admin: the token of <code>SEXTANT_ADMIN_TOKEN</code> (locally) or of the deployment secret&apos;s{' '}
+            <code>adminToken</code> (AWS). Revoked, it stays revoked across restarts and cold starts; setting the same value again does not bring it
+            back, only a different value creates a new bootstrap admin. Make sure another admin key exists: the last admin key cannot be revoked.
+          </p>
+        )}
         <FormError error={revoke.error} />
       </ConfirmDialog>
     </Panel>
