@@ -32,7 +32,7 @@ export interface EndpointDef<B extends Schema | undefined, Q extends Schema | un
   /**
    * error statuses the handler answers beyond those every endpoint of its kind can
    * (400 with a body or query, 401/403 unless public, 404 with a path parameter, 413 with a
-   * body, 429 on ingest, 503 when the store is down), e.g. 409, each with its meaning; the
+   * body, 429 unless public, 503 when the store is down), e.g. 409, each with its meaning; the
    * meaning of an automatic status can be given here too
    */
   errors?: Record<number, string>;
@@ -55,7 +55,7 @@ const STD_ERRORS: Record<number, string> = {
   404: 'Not found',
   409: 'Conflict',
   413: 'Request too large',
-  429: 'Rate limited (per write key); retry after `Retry-After` seconds',
+  429: 'Rate limited (per write key on ingest; on any route, too many failed authentications from this address or key prefix); retry after `Retry-After` seconds',
   503: 'The store is unavailable or throttling; retry after `Retry-After` seconds',
 };
 
@@ -69,7 +69,8 @@ export function errorStatusesOf(def: Pick<EndpointDef<Schema | undefined, Schema
     ...(/:[A-Za-z]/.test(def.path) ? [404] : []),
     // the API's body limit applies to any request that carries a body, whatever the route expects
     ...(def.method === 'get' ? [] : [413]),
-    ...(def.auth === 'ingest' ? [429] : []),
+    // per write key on ingest; on every route with credentials, too many failed authentications
+    ...(def.auth === 'public' ? [] : [429]),
     ...(def.auth === 'public' ? [] : [503]),
     ...Object.keys(def.errors ?? {}).map(Number),
   ];

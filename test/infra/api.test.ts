@@ -50,6 +50,8 @@ describe('HTTP API', () => {
     expect(stage.Properties.RouteSettings).toEqual({
       'POST /v1/{proxy+}': { ThrottlingRateLimit: 150, ThrottlingBurstLimit: 300 },
       'ANY /api/{proxy+}': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      // one-time sign-in codes: a low throttle across the fleet
+      'POST /api/v1/sign-in': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
     });
     // every route key named in the settings exists, and the stage is created after the routes
     const routes = stateless.findResources('AWS::ApiGatewayV2::Route');

@@ -27,7 +27,7 @@ export function sessionRoutes(r: Router) {
   const tags = ['Sessions'];
   endpoint(
     r,
-    { method: 'post', path: '/sign-in', summary: 'Exchange a one-time sign-in code (from a sign-in link) for a session token', tags, auth: 'public', body: SignInRequest, responses: { 201: { description: 'The session', schema: SessionCreated } } },
+    { method: 'post', path: '/sign-in', summary: 'Exchange a one-time sign-in code (from a sign-in link) for a session token', tags, auth: 'public', body: SignInRequest, errors: { 503: 'The store is unavailable or throttling; retry after `Retry-After` seconds' }, responses: { 201: { description: 'The session', schema: SessionCreated } } },
     async (c, { body }) => {
       const s = c.get('services');
       checkAuthAllowed(c, s);
