@@ -3,11 +3,11 @@
  * Errors are mapped to `{ error: { code, message, details } }` here, in one place.
  */
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { matchedRoutes } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError, tooLarge } from './errors';
+import { AppError } from './errors';
+import { API_BODY_LIMIT, declaredLengthLimit, keepAliveSafe } from './edge';
 import type { Env } from './context';
 import type { Router } from './http';
 import type { OpenApiDocs } from './openapi';
@@ -19,7 +19,6 @@ import { outcomeRoutes } from './routes/outcomes';
 import { iterationRoutes } from './routes/iterations';
 import type { Services } from './services';
 
-export const API_BODY_LIMIT = 2 * 1024 * 1024;
 
 export interface AppOptions {
   /** which route groups to mount (Lambda functions mount only their own) */
@@ -41,6 +40,8 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   const app = new Hono<Env>();
   const registry = opts.docs?.registry;
 
+  // first: after every answer, a body nobody read is drained or the connection closed
+  app.use('*', keepAliveSafe);
   app.use('*', async (c, next) => {
     c.set('services', services);
     const started = performance.now();
@@ -58,7 +59,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
 
   if (parts.has('api')) {
     const api = new Hono<Env>();
-    api.use('*', bodyLimit({ maxSize: API_BODY_LIMIT, onError: () => { throw tooLarge(`request body exceeds ${API_BODY_LIMIT} bytes`); } }));
+    api.use('*', declaredLengthLimit(API_BODY_LIMIT, `request body exceeds ${API_BODY_LIMIT} bytes`));
     const r: Router = { hono: api, registry, prefix: '/api/v1' };
     roadmapRoutes(r);
     keyRoutes(r);
@@ -68,12 +69,12 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     app.route('/api/v1', api);
   }
 
-  if (parts.has('ingest')) ingestRoutes(app, registry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
+  if (parts.has('ingest')) ingestRoutes(app, registry, { perMinute: services.config.SEXTANT_RATE_LIMIT_PER_MINUTE, maxInFlight: services.config.SEXTANT_INGEST_MAX_IN_FLIGHT });
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((err, c) => {
     if (err instanceof AppError) {
-      if (err.status === 429 && typeof (err.details as { retryAfterSeconds?: number })?.retryAfterSeconds === 'number') {
+      if ((err.status === 429 || err.status === 503) && typeof (err.details as { retryAfterSeconds?: number })?.retryAfterSeconds === 'number') {
         c.header('Retry-After', String((err.details as { retryAfterSeconds: number }).retryAfterSeconds));
       }
       return c.json({ error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } }, err.status as ContentfulStatusCode);

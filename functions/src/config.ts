@@ -20,6 +20,8 @@ export const ConfigSchema = z.object({
   SEXTANT_MAX_FUTURE_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(24 * 60),
   SEXTANT_RAW_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(400),
   SEXTANT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  /** ingest requests worked on at once per process; beyond, 503 + Retry-After (load shedding) */
+  SEXTANT_INGEST_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(8),
   SEXTANT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
