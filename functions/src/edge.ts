@@ -123,6 +123,7 @@ export async function readBody(c: Context, limit: number, message: string): Prom
     z.on('data', (d: Buffer) => {
       if (over) return;
       outBytes += d.length;
+      edgeStats.inflatedBytes += d.length;
       if (outBytes > limit) {
         // stop inflating here: the rest of a bomb is never expanded
         over = true;
@@ -286,10 +287,13 @@ export const edgeStats = {
   admitted: 0,
   shed: 0,
   peakInFlight: 0,
+  /** bytes produced by inflating compressed bodies (a bomb stops adding at its limit) */
+  inflatedBytes: 0,
   reset() {
     this.admitted = 0;
     this.shed = 0;
     this.peakInFlight = 0;
+    this.inflatedBytes = 0;
   },
 };
 
