@@ -47,8 +47,9 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     const started = performance.now();
     await next();
     c.header('X-Content-Type-Options', 'nosniff');
-    if (c.res.status >= 500) log.error('request failed', { method: c.req.method, route: routeOf(c), status: c.res.status });
-    else log.debug('request', { method: c.req.method, route: routeOf(c), status: c.res.status, ms: Math.round(performance.now() - started) });
+    const ms = Math.round(performance.now() - started);
+    if (c.res.status >= 500) log.error('request failed', { method: c.req.method, route: routeOf(c), status: c.res.status, ms });
+    else log.debug('request', { method: c.req.method, route: routeOf(c), status: c.res.status, ms });
   });
 
   if (parts.has('health')) {
@@ -69,7 +70,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     app.route('/api/v1', api);
   }
 
-  if (parts.has('ingest')) ingestRoutes(app, registry, { perMinute: services.config.SEXTANT_RATE_LIMIT_PER_MINUTE, maxInFlight: services.config.SEXTANT_INGEST_MAX_IN_FLIGHT });
+  if (parts.has('ingest')) ingestRoutes(app, registry, { perMinute: services.config.SEXTANT_RATE_LIMIT_PER_MINUTE, maxInFlight: services.config.SEXTANT_INGEST_MAX_IN_FLIGHT, maxWaitMs: services.config.SEXTANT_INGEST_MAX_WAIT_MS });
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((err, c) => {

@@ -21,7 +21,9 @@ export const ConfigSchema = z.object({
   SEXTANT_RAW_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(400),
   SEXTANT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   /** ingest requests worked on at once per process; beyond, 503 + Retry-After (load shedding) */
-  SEXTANT_INGEST_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(8),
+  SEXTANT_INGEST_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(4),
+  /** how long a request beyond that bound may wait for a slot before it is shed (0: shed at once) */
+  SEXTANT_INGEST_MAX_WAIT_MS: z.coerce.number().int().min(0).max(8_000).default(2_000),
   SEXTANT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;

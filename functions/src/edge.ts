@@ -286,38 +286,94 @@ export const keepAliveSafe: MiddlewareHandler = async (c, next) => {
 export const edgeStats = {
   admitted: 0,
   shed: 0,
+  /** requests that waited for a slot (admitted afterwards, or shed when the wait ran out) */
+  queued: 0,
   peakInFlight: 0,
+  /** the lowest the adaptive in-flight bound went */
+  lowestLimit: Infinity,
+  highestLimit: 0,
   /** bytes produced by inflating compressed bodies (a bomb stops adding at its limit) */
   inflatedBytes: 0,
   reset() {
     this.admitted = 0;
     this.shed = 0;
+    this.queued = 0;
     this.peakInFlight = 0;
+    this.lowestLimit = Infinity;
+    this.highestLimit = 0;
     this.inflatedBytes = 0;
   },
 };
 
+/** a request should be answered well inside a client's time-out (analytics-node: 10 s) */
+export const TARGET_SERVICE_MS = 4_000;
+
 /**
- * Load shedding: at most `max` ingest requests are worked on at once; beyond that the answer
- * is 503 with `Retry-After` at once, before the body is read, so clients back off and retry
- * (every Segment client retries 5xx) instead of waiting in a queue until they time out.
+ * Load shedding: at most `max` ingest requests are worked on at once, fewer while the server is
+ * slow: the bound starts at one, grows by one each time a request takes less than half of
+ * TARGET_SERVICE_MS and drops by one each time one takes longer than it, so a starved machine
+ * does not keep `max` requests waiting past a client's time-out. A few more requests (up to 4 × `max`) may
+ * wait for a slot before their body is read, when the recent service time says the slot comes
+ * within `maxWaitMs`: that keeps the store busy between clients' retries. Any other request
+ * beyond the bound is answered at once with 503 and `Retry-After`, before its body is read, so
+ * clients back off and retry (every Segment client retries 5xx) instead of queueing until they
+ * time out and retry into the same queue. (A waiting request whose slot does not come in time
+ * is shed too.)
  */
-export function inFlightLimit(max: number, retryAfterSeconds = 1): MiddlewareHandler {
+export function inFlightLimit(max: number, opts: { maxWaitMs?: number; retryAfterSeconds?: number } = {}): MiddlewareHandler {
+  const maxWaitMs = opts.maxWaitMs ?? 2_000;
+  const maxQueued = maxWaitMs > 0 ? 4 * max : 0;
+  const retryAfterSeconds = opts.retryAfterSeconds ?? 1;
   let inFlight = 0;
+  // slow start: one at a time until completions show the server keeps up
+  let limit = 1;
+  const waiting: (() => void)[] = [];
+  /** moving average of the time a request holds a slot, ms (0 until one has: nobody waits on a guess) */
+  let serviceMs = 0;
+  const shed = (c: Context): never => {
+    edgeStats.shed++;
+    c.header('Retry-After', String(retryAfterSeconds));
+    throw new AppError(503, 'overloaded', `the server is at its ingest capacity (${limit} requests in flight); retry after ${retryAfterSeconds} s`, { retryAfterSeconds });
+  };
+  const release = (took: number) => {
+    serviceMs = serviceMs ? 0.8 * serviceMs + 0.2 * took : took;
+    if (took > TARGET_SERVICE_MS) limit = Math.max(1, limit - 1);
+    else if (took < TARGET_SERVICE_MS / 2) limit = Math.min(max, limit + 1);
+    if (limit < edgeStats.lowestLimit) edgeStats.lowestLimit = limit;
+    if (limit > edgeStats.highestLimit) edgeStats.highestLimit = limit;
+    inFlight--;
+    // hand free slots to waiting requests, oldest first
+    while (inFlight < limit && waiting.length) {
+      inFlight++;
+      waiting.shift()!();
+    }
+  };
   return async (c, next) => {
     if (c.req.method === 'OPTIONS') return next();
-    if (inFlight >= max) {
-      edgeStats.shed++;
-      c.header('Retry-After', String(retryAfterSeconds));
-      throw new AppError(503, 'overloaded', `the server is at its ingest capacity (${max} requests in flight); retry after ${retryAfterSeconds} s`, { retryAfterSeconds });
-    }
-    inFlight++;
+    if (inFlight < limit) inFlight++;
+    else if (serviceMs > 0 && waiting.length < maxQueued && ((waiting.length + 1) * serviceMs) / limit <= maxWaitMs) {
+      edgeStats.queued++;
+      const granted = await new Promise<boolean>((ok) => {
+        const grant = () => {
+          clearTimeout(timer);
+          ok(true);
+        };
+        const timer = setTimeout(() => {
+          const i = waiting.indexOf(grant);
+          if (i >= 0) waiting.splice(i, 1);
+          ok(false);
+        }, maxWaitMs);
+        waiting.push(grant);
+      });
+      if (!granted) shed(c);
+    } else shed(c);
     edgeStats.admitted++;
     if (inFlight > edgeStats.peakInFlight) edgeStats.peakInFlight = inFlight;
+    const started = performance.now();
     try {
       await next();
     } finally {
-      inFlight--;
+      release(performance.now() - started);
     }
   };
 }

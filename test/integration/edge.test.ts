@@ -64,7 +64,7 @@ function keepAliveClient() {
 
 beforeAll(async () => {
   server = await startServer(
-    loadConfig({ SEXTANT_STORE: 'memory', PORT: '0', SEXTANT_DEMO: '0', SEXTANT_LOG_LEVEL: 'silent', SEXTANT_RATE_LIMIT_PER_MINUTE: String(RATE), SEXTANT_INGEST_MAX_IN_FLIGHT: '1' }),
+    loadConfig({ SEXTANT_STORE: 'memory', PORT: '0', SEXTANT_DEMO: '0', SEXTANT_LOG_LEVEL: 'silent', SEXTANT_RATE_LIMIT_PER_MINUTE: String(RATE), SEXTANT_INGEST_MAX_IN_FLIGHT: '1', SEXTANT_INGEST_MAX_WAIT_MS: '0' }),
     { quiet: true },
   );
   admin = server.signInToken;

@@ -68,14 +68,14 @@ function sentAtOf(v: unknown): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-export function ingestRoutes(app: Hono<Env>, registry: OpenAPIRegistry | undefined, opts: { perMinute: number; maxInFlight: number }) {
+export function ingestRoutes(app: Hono<Env>, registry: OpenAPIRegistry | undefined, opts: { perMinute: number; maxInFlight: number; maxWaitMs?: number }) {
   const limiter = new RateLimiter(opts.perMinute);
   const v1 = new Hono<Env>();
   const r: Router = { hono: v1, registry, prefix: '/v1' };
   const tags = ['Ingest'];
 
   v1.use('*', ingestCors);
-  v1.use('*', inFlightLimit(opts.maxInFlight));
+  v1.use('*', inFlightLimit(opts.maxInFlight, { maxWaitMs: opts.maxWaitMs }));
 
   const batchRoute = (path: string, summary: string) =>
     endpoint(
