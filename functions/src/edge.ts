@@ -366,6 +366,11 @@ export function inFlightLimit(max: number, opts: { maxWaitMs?: number; retryAfte
         waiting.push(grant);
       });
       if (!granted) shed(c);
+      if (c.req.raw.signal?.aborted) {
+        // the client gave up while it waited: do not store what it will send again
+        release(0);
+        shed(c);
+      }
     } else shed(c);
     edgeStats.admitted++;
     if (inFlight > edgeStats.peakInFlight) edgeStats.peakInFlight = inFlight;
