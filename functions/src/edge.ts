@@ -310,9 +310,9 @@ export const TARGET_SERVICE_MS = 4_000;
 
 /**
  * Load shedding: at most `max` ingest requests are worked on at once, fewer while the server is
- * slow: the bound starts at one, grows by one each time a request takes less than half of
- * TARGET_SERVICE_MS and drops by one each time one takes longer than it, so a starved machine
- * does not keep `max` requests waiting past a client's time-out. A few more requests (up to 4 × `max`) may
+ * slow: the bound drops by one each time a request takes longer than TARGET_SERVICE_MS and grows
+ * back by one each time one takes less than half of it, so a starved machine does not keep `max`
+ * requests waiting past a client's time-out. A few more requests (up to 4 × `max`) may
  * wait for a slot before their body is read, when the recent service time says the slot comes
  * within `maxWaitMs`: that keeps the store busy between clients' retries. Any other request
  * beyond the bound is answered at once with 503 and `Retry-After`, before its body is read, so
@@ -325,8 +325,7 @@ export function inFlightLimit(max: number, opts: { maxWaitMs?: number; retryAfte
   const maxQueued = maxWaitMs > 0 ? 4 * max : 0;
   const retryAfterSeconds = opts.retryAfterSeconds ?? 1;
   let inFlight = 0;
-  // slow start: one at a time until completions show the server keeps up
-  let limit = 1;
+  let limit = max;
   const waiting: (() => void)[] = [];
   /** moving average of the time a request holds a slot, ms (0 until one has: nobody waits on a guess) */
   let serviceMs = 0;
