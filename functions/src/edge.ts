@@ -327,7 +327,7 @@ export function inFlightLimit(max: number, opts: { maxWaitMs?: number; retryAfte
   let inFlight = 0;
   let limit = max;
   const waiting: (() => void)[] = [];
-  /** moving average of the time a request holds a slot, ms (0 until one has: nobody waits on a guess) */
+  /** moving average of the time a request holds a slot, ms (0 until one has: then anyone may wait, up to maxWaitMs) */
   let serviceMs = 0;
   const shed = (c: Context): never => {
     edgeStats.shed++;
@@ -350,7 +350,7 @@ export function inFlightLimit(max: number, opts: { maxWaitMs?: number; retryAfte
   return async (c, next) => {
     if (c.req.method === 'OPTIONS') return next();
     if (inFlight < limit) inFlight++;
-    else if (serviceMs > 0 && waiting.length < maxQueued && ((waiting.length + 1) * serviceMs) / limit <= maxWaitMs) {
+    else if (waiting.length < maxQueued && ((waiting.length + 1) * serviceMs) / limit <= maxWaitMs) {
       edgeStats.queued++;
       const granted = await new Promise<boolean>((ok) => {
         const grant = () => {

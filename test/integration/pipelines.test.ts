@@ -40,7 +40,8 @@ const delta = (a: Awaited<ReturnType<typeof stats>>, b: Awaited<ReturnType<typeo
 });
 
 beforeAll(async () => {
-  server = await startServer(loadConfig({ SEXTANT_STORE: 'memory', PORT: '0', SEXTANT_DEMO: '0', SEXTANT_LOG_LEVEL: 'silent' }), { quiet: true });
+  // compatibility, not load: shedding has its own test (burst.test.ts)
+  server = await startServer(loadConfig({ SEXTANT_STORE: 'memory', PORT: '0', SEXTANT_DEMO: '0', SEXTANT_LOG_LEVEL: 'silent', SEXTANT_INGEST_MAX_IN_FLIGHT: '64' }), { quiet: true });
 });
 afterAll(async () => server?.close());
 
