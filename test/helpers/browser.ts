@@ -23,10 +23,12 @@ export const CHROMIUM_ARGS = [
 ];
 
 /**
- * `@sparticuz/chromium`'s flags minus the ones that would hide what the tests check: it turns
- * off the same-origin policy (`--disable-web-security`), which would make every CORS answer pass.
+ * `@sparticuz/chromium`'s flags (made for Lambda) minus the ones that would hide what the tests
+ * check: `--disable-web-security` turns off the same-origin policy (every CORS answer would
+ * pass), and `--single-process` makes browser contexts share their storage (a second context
+ * would see the first one's sign-in).
  */
-const UNSAFE_PACKAGED_ARGS = new Set(['--disable-web-security', '--allow-running-insecure-content']);
+const UNSAFE_PACKAGED_ARGS = new Set(['--disable-web-security', '--allow-running-insecure-content', '--single-process']);
 
 export interface ChromiumChoice {
   source: 'SEXTANT_CHROMIUM' | '@sparticuz/chromium' | 'system';
