@@ -3,11 +3,11 @@
  * Errors are mapped to `{ error: { code, message, details } }` here, in one place.
  */
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { matchedRoutes } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError, tooLarge } from './errors';
+import { AppError } from './errors';
+import { API_BODY_LIMIT, declaredLengthLimit, keepAliveSafe } from './edge';
 import type { Env } from './context';
 import type { Router } from './http';
 import type { OpenApiDocs } from './openapi';
@@ -21,7 +21,6 @@ import { askIngestRoutes, askRoutes } from './routes/asks';
 import { sessionRoutes } from './routes/session';
 import type { Services } from './services';
 
-export const API_BODY_LIMIT = 2 * 1024 * 1024;
 
 export interface AppOptions {
   /** which route groups to mount (Lambda functions mount only their own) */
@@ -43,6 +42,8 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   const app = new Hono<Env>();
   const registry = opts.docs?.registry;
 
+  // first: after every answer, a body nobody read is drained or the connection closed
+  app.use('*', keepAliveSafe);
   app.use('*', async (c, next) => {
     c.set('services', services);
     const started = performance.now();
@@ -51,8 +52,9 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     // API answers carry keys, tokens and roadmap data: no cache keeps them (static assets set their own)
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
     if (!c.res.headers.has('Referrer-Policy')) c.header('Referrer-Policy', 'no-referrer');
-    if (c.res.status >= 500) log.error('request failed', { method: c.req.method, route: routeOf(c), status: c.res.status });
-    else log.debug('request', { method: c.req.method, route: routeOf(c), status: c.res.status, ms: Math.round(performance.now() - started) });
+    const ms = Math.round(performance.now() - started);
+    if (c.res.status >= 500) log.error('request failed', { method: c.req.method, route: routeOf(c), status: c.res.status, ms });
+    else log.debug('request', { method: c.req.method, route: routeOf(c), status: c.res.status, ms });
   });
 
   if (parts.has('health')) {
@@ -66,7 +68,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
 
   if (parts.has('api')) {
     const api = new Hono<Env>();
-    api.use('*', bodyLimit({ maxSize: API_BODY_LIMIT, onError: () => { throw tooLarge(`request body exceeds ${API_BODY_LIMIT} bytes`); } }));
+    api.use('*', declaredLengthLimit(API_BODY_LIMIT, `request body exceeds ${API_BODY_LIMIT} bytes`));
     const r: Router = { hono: api, registry, prefix: '/api/v1' };
     roadmapRoutes(r);
     keyRoutes(r);
@@ -78,16 +80,17 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     app.route('/api/v1', api);
   }
 
-  if (parts.has('ingest')) ingestRoutes(app, registry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
+  const ingestOptions = { perMinute: services.config.SEXTANT_RATE_LIMIT_PER_MINUTE, maxInFlight: services.config.SEXTANT_INGEST_MAX_IN_FLIGHT, maxWaitMs: services.config.SEXTANT_INGEST_MAX_WAIT_MS };
+  if (parts.has('ingest')) ingestRoutes(app, registry, ingestOptions);
   // the API function serves the document: it lists the ingest routes another function serves
-  else if (registry) ingestRoutes(new Hono<Env>(), registry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
+  else if (registry) ingestRoutes(new Hono<Env>(), registry, ingestOptions);
   // POST /v1/asks (write keys) is served with the API: asks are checked against the roadmap
   if (parts.has('api')) askIngestRoutes(app, registry, services.config.SEXTANT_RATE_LIMIT_PER_MINUTE);
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((err, c) => {
     if (err instanceof AppError) {
-      if (err.status === 429 && typeof (err.details as { retryAfterSeconds?: number })?.retryAfterSeconds === 'number') {
+      if ((err.status === 429 || err.status === 503) && typeof (err.details as { retryAfterSeconds?: number })?.retryAfterSeconds === 'number') {
         c.header('Retry-After', String((err.details as { retryAfterSeconds: number }).retryAfterSeconds));
       }
       return c.json({ error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } }, err.status as ContentfulStatusCode);

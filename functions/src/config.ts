@@ -44,6 +44,10 @@ export const ConfigSchema = z.object({
   SEXTANT_CREDENTIAL_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   /** failed authentications per client address (and per key prefix) per minute before 429 */
   SEXTANT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** ingest requests worked on at once per process; beyond, 503 + Retry-After (load shedding) */
+  SEXTANT_INGEST_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(4),
+  /** how long a request beyond that bound may wait for a slot before it is shed (0: shed at once) */
+  SEXTANT_INGEST_MAX_WAIT_MS: z.coerce.number().int().min(0).max(8_000).default(2_000),
   SEXTANT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;

@@ -7,11 +7,12 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { ErrorBody, summarize, issuesOf } from '../../shared/errors';
 import type { Role } from '../../shared/keys';
-import { AppError, badRequest } from './errors';
+import { AppError } from './errors';
 import type { Env } from './context';
 import { requireRole } from './auth';
 import { validateParams } from './params';
 import { RouteId } from '../../shared/params';
+import { API_BODY_LIMIT, parseJson, readBody } from './edge';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Schema = z.ZodType;
@@ -24,8 +25,8 @@ export interface EndpointDef<B extends Schema | undefined, Q extends Schema | un
   /** minimum role; `public` needs no credentials (ingest auth is handled by its own routes) */
   auth: Role | 'public' | 'ingest';
   body?: B;
-  /** document `body` but hand the handler the parsed JSON unvalidated (it authenticates first) */
-  rawBody?: boolean;
+  /** document `body` but let the handler read it (ingest authenticates before reading) */
+  ownBody?: boolean;
   query?: Q;
   /** request headers, documented (the handler reads them itself) */
   headers?: z.ZodObject;
@@ -55,8 +56,9 @@ const STD_ERRORS: Record<number, string> = {
   404: 'Not found',
   409: 'Conflict',
   413: 'Request too large',
+  415: 'Unsupported Content-Encoding (ingest inflates gzip and deflate)',
   429: 'Rate limited (per write key on ingest; on any route, too many failed authentications from this address or key prefix); retry after `Retry-After` seconds',
-  503: 'The store is unavailable or throttling; retry after `Retry-After` seconds',
+  503: 'Overloaded (ingest sheds load beyond what it can serve in time) or the store unavailable or throttling; retry after `Retry-After` seconds',
 };
 
 const RETRY_AFTER = { 'Retry-After': { description: 'seconds to wait before retrying', schema: { type: 'integer' as const } } };
@@ -71,21 +73,18 @@ export function errorStatusesOf(def: Pick<EndpointDef<Schema | undefined, Schema
     ...(def.method === 'get' ? [] : [413]),
     // per write key on ingest; on every route with credentials, too many failed authentications
     ...(def.auth === 'public' ? [] : [429]),
+    // ingest inflates gzip / deflate bodies and refuses other encodings
+    ...(def.auth === 'ingest' ? [415] : []),
     ...(def.auth === 'public' ? [] : [503]),
     ...Object.keys(def.errors ?? {}).map(Number),
   ];
   return [...new Set(statuses)].sort((a, b) => a - b);
 }
 
-/** Parse JSON with a clear 400 (and no prototype pollution: JSON.parse creates own props only). */
-export async function readJson(c: Context<Env>): Promise<unknown> {
-  const text = await c.req.text();
-  if (!text.trim()) throw badRequest('request body is empty; expected JSON');
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw badRequest(`request body is not valid JSON: ${(e as Error).message}`);
-  }
+/** Read the body within the API limit (gzip/deflate inflated) and parse it as JSON with a clear 400. */
+export async function readJson(c: Context<Env>, limit = API_BODY_LIMIT, tooLargeMessage = `request body exceeds ${limit} bytes`): Promise<unknown> {
+  const bytes = await readBody(c, limit, tooLargeMessage);
+  return parseJson(bytes.toString('utf8'));
 }
 
 export function validate<S extends Schema>(schema: S, value: unknown, where: string): z.infer<S> {
@@ -113,7 +112,8 @@ export function endpoint<B extends Schema | undefined = undefined, Q extends Sch
       ...(paramNames.length ? { params: z.object(Object.fromEntries(paramNames.map((p) => [p, RouteId]))) } : {}),
       ...(def.query ? { query: def.query as never } : {}),
       ...(def.headers ? { headers: def.headers as never } : {}),
-      ...(def.body ? { body: { required: true, content: { 'application/json': { schema: def.body } } } } : {}),
+      // ingest reads JSON whatever the declared type (Segment's browser SDK sends text/plain)
+      ...(def.body ? { body: { required: true, content: Object.fromEntries((def.auth === 'ingest' ? ['application/json', 'text/plain'] : ['application/json']).map((t) => [t, { schema: def.body }])) } } : {}),
     },
     responses: Object.fromEntries([
       ...Object.entries(def.responses).map(([status, r]) => [
@@ -127,7 +127,7 @@ export function endpoint<B extends Schema | undefined = undefined, Q extends Sch
   });
   const guards = def.auth === 'public' || def.auth === 'ingest' ? [] : [requireRole(def.auth)];
   r.hono.on([def.method.toUpperCase()], [def.path], ...guards, async (c: Context<Env>) => {
-    const body = def.body ? (def.rawBody ? await readJson(c) : validate(def.body, await readJson(c), 'body')) : undefined;
+    const body = def.body && !def.ownBody ? validate(def.body, await readJson(c), 'body') : undefined;
     const query = def.query ? validate(def.query, c.req.query(), 'query') : undefined;
     return handler(c, { body: body as Infer<B>, query: query as Infer<Q>, params: validateParams(c.req.param() as Record<string, string>) });
   });

@@ -37,7 +37,7 @@ function ensureWebBuilt() {
   if (stale) execSync('npm run build:web', { cwd: ROOT, stdio: 'inherit' });
 }
 
-// Chromium is required (.ci/run installs it); launchChromium fails with the install command if absent
+// Chromium comes with npm install (@sparticuz/chromium; SEXTANT_CHROMIUM overrides it): see test/helpers/browser.ts
 describe('dashboard (headless Chromium, real server)', () => {
   let server: RunningServer;
   let browser: Browser;

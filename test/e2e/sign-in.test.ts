@@ -12,7 +12,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/src/config';
 import { startServer, type RunningServer } from '../../functions/src/local/server';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, signInLink } from '../helpers/browser';
+import { chromiumChoice, launchChromium, signInLink } from '../helpers/browser';
 
 /** Every file under `dir` whose bytes contain `needle`. */
 function filesContaining(dir: string, needle: string): string[] {
@@ -47,7 +47,10 @@ describe('sign-in link in a Chromium profile on disk', () => {
   };
 
   it('keeps no usable credential in history or storage, and asks before a second link replaces the session', async () => {
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1280, height: 900 } });
+    // the Chromium the other browser tests use (packaged, SEXTANT_CHROMIUM or the system one), with a real profile on disk
+    await (await launchChromium()).close();
+    const { executablePath, args } = chromiumChoice()!;
+    context = await chromium.launchPersistentContext(profile, { executablePath, args, headless: true, viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.goto(server.signInUrl);
     expect(await signedIn(page)).toContain('Admin');

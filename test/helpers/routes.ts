@@ -204,6 +204,15 @@ export const ROUTES: RouteEntry[] = [
   { method: 'POST', path: '/v1/group', min: 'ingest', allowed: 200, request: (_e, n) => ({ path: '/v1/group', body: event(n, { groupId: 'acme' }) }) },
   { method: 'POST', path: '/v1/alias', min: 'ingest', allowed: 200, request: (_e, n) => ({ path: '/v1/alias', body: event(n, { previousId: `anon-${n}` }) }) },
   { method: 'POST', path: '/v1/asks', min: 'ingest', allowed: 200, request: (e, n) => ({ path: '/v1/asks', body: { asks: [{ ...ask(e, n), externalId: `matrix-${n}` }] } }) },
+  // Segment's short paths (its browser SDK) and the any-type endpoint for webhook destinations
+  { method: 'POST', path: '/v1/b', min: 'ingest', allowed: 200, request: (_e, n) => ({ path: '/v1/b', body: { batch: [{ type: 'track', event: 'Matrix Used', ...event(n) }] } }) },
+  { method: 'POST', path: '/v1/t', min: 'ingest', allowed: 200, request: (_e, n) => ({ path: '/v1/t', body: event(n, { event: 'Matrix Used' }) }) },
+  { method: 'POST', path: '/v1/p', min: 'ingest', allowed: 200, request: (_e, n) => ({ path: '/v1/p', body: event(n, { name: 'Home' }) }) },
+  { method: 'POST', path: '/v1/s', min: 'ingest', allowed: 200, request: (_e, n) => ({ path: '/v1/s', body: event(n, { name: 'Home' }) }) },
+  { method: 'POST', path: '/v1/i', min: 'ingest', allowed: 200, request: (_e, n) => ({ path: '/v1/i', body: event(n, { traits: { plan: 'pro' } }) }) },
+  { method: 'POST', path: '/v1/g', min: 'ingest', allowed: 200, request: (_e, n) => ({ path: '/v1/g', body: event(n, { groupId: 'acme' }) }) },
+  { method: 'POST', path: '/v1/a', min: 'ingest', allowed: 200, request: (_e, n) => ({ path: '/v1/a', body: event(n, { previousId: `anon-${n}` }) }) },
+  { method: 'POST', path: '/v1/event', min: 'ingest', allowed: 200, request: (_e, n) => ({ path: '/v1/event', body: event(n, { type: 'track', event: 'Matrix Used' }) }) },
   { method: 'POST', path: '/v1/metrics', min: 'ingest', allowed: 200, request: (e, n) => ({ path: '/v1/metrics', body: { metrics: [{ name: 'matrix_kpi', date: e.today, value: n }] } }) },
 ];
 

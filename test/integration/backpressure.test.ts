@@ -43,6 +43,7 @@ async function makeApp(opts: { maxAttempts?: number; endpoint?: string; env?: Re
     SEXTANT_TABLE: table,
     SEXTANT_DEMO: '0',
     SEXTANT_RATE_LIMIT_PER_MINUTE: '1000000',
+    SEXTANT_INGEST_MAX_IN_FLIGHT: '1000',
     ...opts.env,
   });
   const store = await openStore({ kind: config.SEXTANT_STORE, table, endpoint, maxAttempts: opts.maxAttempts });

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleLambdas } from '../helpers/bundle';
 import { testEndpoint } from '../helpers/context';
@@ -117,6 +118,11 @@ describe('bundled Lambda handlers', () => {
     expect(json(res)).toMatchObject({ success: true, accepted: 60, duplicates: 0, rejected: [] });
     const again = await ingest(httpEvent('POST', '/v1/batch', { body: { batch }, headers: { authorization: basic } }), context);
     expect(json(again)).toMatchObject({ accepted: 0, duplicates: 60 });
+    // a gzip body (API Gateway hands it over base64-encoded) on Segment's short batch path
+    const gz = gzipSync(JSON.stringify({ batch: [{ type: 'page', name: 'Home', messageId: 'lambda-gz', userId: 'user-1', timestamp: batch[0].timestamp }] }));
+    const gzEvent = { ...httpEvent('POST', '/v1/b', { headers: { authorization: basic, 'content-encoding': 'gzip', 'content-type': 'text/plain' } }), body: gz.toString('base64'), isBase64Encoded: true };
+    const gzRes = await ingest(gzEvent, context);
+    expect([gzRes.statusCode, json(gzRes)]).toEqual([200, { success: true, accepted: 1, duplicates: 0, rejected: [] }]);
 
     // the API function does not serve ingest routes, nor the ingest function the API
     expect((await api(httpEvent('POST', '/v1/batch', { body: { batch }, headers: { authorization: basic } }), context)).statusCode).toBe(404);

@@ -45,7 +45,8 @@ const todayStats = async () => {
 };
 
 beforeAll(async () => {
-  server = await startServer(loadConfig({ SEXTANT_STORE: 'memory', PORT: '0', SEXTANT_DEMO: '0', SEXTANT_LOG_LEVEL: 'silent' }), { quiet: true });
+  // load shedding has its own test (burst.test.ts): here a starved machine must not shed these few batches
+  server = await startServer(loadConfig({ SEXTANT_STORE: 'memory', PORT: '0', SEXTANT_DEMO: '0', SEXTANT_LOG_LEVEL: 'silent', SEXTANT_INGEST_MAX_IN_FLIGHT: '64' }), { quiet: true });
   const health = await fetch(`${server.url}/health`);
   expect(health.status).toBe(200);
   const created = await api('POST', '/api/v1/keys', { name: 'segment-node', scope: 'ingest' });
@@ -81,7 +82,7 @@ describe('@segment/analytics-node against the real server', () => {
 
     expect(errors).toEqual([]);
     expect(responses.length).toBeGreaterThanOrEqual(Math.ceil(sent.length / 25));
-    expect(responses.every((s) => s === 200)).toBe(true);
+    expect(responses.filter((s) => s !== 200)).toEqual([]);
     const ids = sent.map((e) => e.messageId);
     expect((await server.services.events.findRaw(ids)).size).toBe(ids.length);
     expect(await rawCount()).toBe(sent.length + 1);

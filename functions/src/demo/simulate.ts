@@ -195,7 +195,13 @@ export async function pushSimulation(sim: Simulation, send: Send, opts: { batchS
   const worker = async () => {
     while (next < batches.length) {
       const batch = batches[next++];
-      const res = await send('/v1/batch', { batch, sentAt: new Date().toISOString() });
+      let res = await send('/v1/batch', { batch, sentAt: new Date().toISOString() });
+      // a busy server sheds (503) or limits (429) with the wait in details: wait and send again, as any pipeline does
+      for (let tries = 0; (res.status === 503 || res.status === 429) && tries < 60; tries++) {
+        const wait = (res.json as { error?: { details?: { retryAfterSeconds?: number } } }).error?.details?.retryAfterSeconds ?? 1;
+        await new Promise((ok) => setTimeout(ok, wait * 1000));
+        res = await send('/v1/batch', { batch, sentAt: new Date().toISOString() });
+      }
       const body = res.json as { rejected?: unknown[]; accepted?: number; duplicates?: number };
       if (res.status !== 200 || body.rejected?.length) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`);
       accepted += body.accepted ?? 0;

@@ -4,7 +4,6 @@
  */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import {
   Ask,
@@ -29,11 +28,11 @@ import { suggestionsFor } from '../../../shared/ask-search';
 import { summarize } from '../../../shared/errors';
 import { isoDate, slugId } from '../../../shared/primitives';
 import { epicDemand, importAsks, upsertAsks } from '../asks/asks';
-import { authenticate, presentedKey } from '../auth';
 import type { Env } from '../context';
-import { badRequest, forbidden, notFound, rateLimited, tooLarge } from '../errors';
+import { badRequest, notFound } from '../errors';
 import { RateLimiter } from '../ingest/rate-limit';
 import { endpoint, validate, type Router } from '../http';
+import { authenticatedBody } from './ingest';
 
 const AskId = z.object({ id: z.string().regex(/^ask-[0-9a-f]{20}$/, 'ask ids look like ask-<20 hex digits>') });
 const DryRun = z.object({ dryRun: z.enum(['0', '1', 'true', 'false']).optional() }).strict();
@@ -66,25 +65,12 @@ export function askIngestRoutes(app: Hono<Env>, registry: OpenAPIRegistry | unde
   const limiter = new RateLimiter(perMinute);
   const v1 = new Hono<Env>();
   const r: Router = { hono: v1, registry, prefix: '/v1' };
-  v1.use(
-    '/asks',
-    bodyLimit({
-      maxSize: ASK_LIMITS.batchBytes,
-      onError: () => {
-        throw tooLarge(`an asks request exceeds ${ASK_LIMITS.batchBytes / 1024} KB`);
-      },
-    }),
-  );
   endpoint(
     r,
-    { method: 'post', path: '/asks', summary: 'Send customer asks (help desk, CRM, pipeline); idempotent by externalId', tags: ['Asks'], auth: 'ingest', body: AskBatch, rawBody: true, responses: { 200: { description: 'Stored; rejected asks listed by index', schema: AskBatchResult } } },
-    async (c, { body: raw }) => {
-      const fromBody = raw && typeof raw === 'object' && typeof (raw as { writeKey?: unknown }).writeKey === 'string' ? (raw as { writeKey: string }).writeKey : undefined;
-      const record = await authenticate(c, presentedKey(c) ?? fromBody);
-      if (record.scope !== 'ingest') throw forbidden(`asks need a write key (scope ingest); this key has scope ${record.scope}`);
-      const wait = limiter.take(record.id);
-      if (wait) throw rateLimited(wait);
-      const body = validate(AskBatch, raw, 'asks request');
+    { method: 'post', path: '/asks', summary: 'Send customer asks (help desk, CRM, pipeline); idempotent by externalId', tags: ['Asks'], auth: 'ingest', body: AskBatch, ownBody: true, responses: { 200: { description: 'Stored; rejected asks listed by index', schema: AskBatchResult } } },
+    async (c) => {
+      // credentials before the body, as on every ingest route
+      const body = validate(AskBatch, await authenticatedBody(c, limiter, ASK_LIMITS.batchBytes, `an asks request exceeds ${ASK_LIMITS.batchBytes / 1024} KB`), 'asks request');
       const s = c.get('services');
       const epicIds = new Set((await s.roadmaps.get())?.roadmap.epics.map((e) => e.id) ?? []);
       const rejected: AskRejection[] = [];
