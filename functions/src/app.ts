@@ -17,6 +17,8 @@ import { roadmapRoutes } from './routes/roadmap';
 import { ingestRoutes } from './routes/ingest';
 import { outcomeRoutes } from './routes/outcomes';
 import { iterationRoutes } from './routes/iterations';
+import { reviewRoutes } from './routes/review';
+import { subscriptionRoutes } from './routes/subscriptions';
 import type { Services } from './services';
 
 export const API_BODY_LIMIT = 2 * 1024 * 1024;
@@ -65,6 +67,8 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     meRoute(r);
     outcomeRoutes(r);
     iterationRoutes(r);
+    reviewRoutes(r);
+    subscriptionRoutes(r);
     app.route('/api/v1', api);
   }
 

@@ -21,6 +21,11 @@ export const ConfigSchema = z.object({
   SEXTANT_RAW_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(400),
   SEXTANT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   SEXTANT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // digests (monthly review): links back to the dashboard, e-mail transport and sender
+  SEXTANT_BASE_URL: z.string().url().optional(),
+  SEXTANT_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SEXTANT_SMTP_URL must be smtp://… or smtps://…').optional(),
+  SEXTANT_MAIL_FROM: z.string().min(3).default('Sextant <sextant@localhost>'),
+  SEXTANT_EMAIL_TRANSPORT: z.enum(['auto', 'smtp', 'ses', 'outbox']).default('auto'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -8,6 +8,7 @@ import { IterationStore } from './store/iteration-store';
 import { KeyStore } from './store/key-store';
 import { ReviewStore } from './store/review-store';
 import { RoadmapStore } from './store/roadmap-store';
+import { SubscriptionStore } from './store/subscription-store';
 
 export interface Services {
   config: Config;
@@ -18,6 +19,9 @@ export interface Services {
   analytics: AnalyticsStore;
   reviews: ReviewStore;
   iterations: IterationStore;
+  subscriptions: SubscriptionStore;
+  /** local server: the URL it listens on (digest links when SEXTANT_BASE_URL is unset) */
+  publicUrl?: string;
   /** keyed-hash key for pseudonymising user ids */
   pseudonymKey: Buffer;
   now: () => number;
@@ -43,6 +47,7 @@ export function createServices(config: Config, store: Store, pseudonymKey: Buffe
     analytics: new AnalyticsStore(store),
     reviews: new ReviewStore(store),
     iterations: new IterationStore(store),
+    subscriptions: new SubscriptionStore(store),
     pseudonymKey,
     now: () => Date.now(),
     async markDirty() {

@@ -52,6 +52,7 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
   const url = `http://${config.HOST}:${port}`;
+  services.publicUrl = url;
   return {
     url,
     port,

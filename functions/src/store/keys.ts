@@ -75,6 +75,12 @@ export const K = {
 
   // installation secrets and metadata
   meta: (name: string) => ({ PK: 'META', SK: name }),
+
+  // digest subscriptions, and one delivery record per subscription and period
+  subscriptionsPartition: () => 'SUBS',
+  subscription: (id: string) => ({ PK: 'SUBS', SK: `SUB#${id}` }),
+  deliveriesPartition: (subscriptionId: string) => `DELIVERY#${subscriptionId}`,
+  delivery: (subscriptionId: string, period: string) => ({ PK: `DELIVERY#${subscriptionId}`, SK: period }),
 } as const;
 
 export const USER_FACT_SHARDS = 8;
