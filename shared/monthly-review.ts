@@ -245,7 +245,7 @@ export function composeMonthlyReview(input: ComposeReviewInput): MonthlyReview {
     .filter((t) => t.shippedEpics > 0)
     .map((t) => {
       const moved = t.metEpics > 0 || t.kpiLiftCount > 0 || (t.satisfactionChange ?? 0) > 0;
-      const parts = [`${t.metEpics} of ${t.evaluatedEpics} measured epic${t.evaluatedEpics === 1 ? '' : 's'} met their targets`];
+      const parts = [t.evaluatedEpics === 1 ? `${t.metEpics} of 1 measured epic met its targets` : `${t.metEpics} of ${t.evaluatedEpics} measured epics met their targets`];
       if (t.meanAdoptionRate !== null) parts.push(`mean adoption ${formatPercent(t.meanAdoptionRate)}`);
       if (t.satisfactionChange !== null) parts.push(`product CSAT ${pp(t.satisfactionChange)}`);
       if (t.kpiLiftCount > 0) parts.push(`${t.kpiLiftCount} KPI lift${t.kpiLiftCount === 1 ? '' : 's'} with confidence`);
@@ -304,11 +304,13 @@ export function composeMonthlyReview(input: ComposeReviewInput): MonthlyReview {
     counts: diff ? Object.fromEntries(Object.entries(diff.summary).filter(([k, v]) => k !== 'total' && v > 0)) : {},
   };
 
-  // what is planned next: the milestone after the month, from today's roadmap
+  // what is planned next: the milestone after the month, as planned when the month closed
+  // (the closing iteration's roadmap), else today's roadmap
+  const plan = input.closing?.roadmap ?? roadmap;
   const nextStart = addDays(end, 1);
-  const nextMs = [...roadmap.milestones].sort((a, b) => (a.start < b.start ? -1 : 1)).find((m) => m.end >= nextStart) ?? null;
+  const nextMs = [...plan.milestones].sort((a, b) => (a.start < b.start ? -1 : 1)).find((m) => m.end >= nextStart) ?? null;
   const nextEpics = nextMs
-    ? roadmap.epics
+    ? plan.epics
         .filter((e) => e.milestoneId === nextMs.id && e.status !== 'cancelled')
         .map((e) => ({
           epicId: e.id,

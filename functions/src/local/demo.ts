@@ -4,6 +4,7 @@ import { createApp } from '../app';
 import type { DemoWorld } from '../demo/fabrikam';
 import { pushSimulation, simulate, type Send } from '../demo/simulate';
 import { runRollup } from '../analytics/rollup';
+import { seedDemoHistory } from '../demo/history';
 import type { Services } from '../services';
 
 export const DEMO_USERS = 2000;
@@ -27,4 +28,5 @@ export async function simulateDemo(services: Services, world: DemoWorld, today: 
     await services.keys.revoke(key.id);
   }
   await runRollup(services, { force: true });
+  await seedDemoHistory(services, today);
 }
