@@ -119,7 +119,7 @@ export function fabrikamWorld(today: string): DemoWorld {
   ];
 
   // follow-ups: what the monthly iterations decided after a measured outcome (the history is in history.ts)
-  const followUps: Record<string, string> = { 'referral-rewards': 'outfit-sharing', 'occasion-planner': 'ai-stylist-chat', 'capsule-wardrobe': 'virtual-try-on', 'size-advisor': 'virtual-try-on', 'ar-mirror': 'virtual-try-on' };
+  const followUps: Record<string, string> = { 'referral-rewards': 'outfit-sharing', 'occasion-planner': 'virtual-try-on', 'capsule-wardrobe': 'virtual-try-on', 'size-advisor': 'virtual-try-on', 'ar-mirror': 'virtual-try-on' };
   for (const e of epics) if (followUps[e.id]) e.followUpOf = followUps[e.id];
 
   const storiesFor: Record<string, string[]> = {

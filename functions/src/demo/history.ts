@@ -2,9 +2,8 @@
  * Fabrikam's roadmap history: the last three monthly iterations, as they would have been taken
  * on the first of each month (outcomes as of the day before), and the PM decisions between
  * them. Derived from today's roadmap by playing the month-by-month changes backwards:
- * - follow-ups of misses added (referral rewards after outfit sharing missed; the occasion
- *   planner after the AI stylist chat missed);
- * - a follow-up pulled forward after a hit (capsule wardrobe, after virtual try-on met);
+ * - a follow-up of a miss added (referral rewards after outfit sharing missed) and follow-ups of
+ *   a hit (the occasion planner added, the capsule wardrobe pulled forward, after virtual try-on met);
  * - an epic cancelled (the in-store AR mirror, once online try-on had met its targets);
  * - targets changed before ship (size advisor raised after try-on's adoption; referral rewards
  *   lowered after sharing reached 3%).
@@ -29,10 +28,10 @@ interface DemoDecision {
 }
 
 export const DEMO_DECISIONS: DemoDecision[] = [
-  { epicId: 'virtual-try-on', decision: 'double_down', daysAfterWindow: 3, author: 'Priya (PM, AI styling)', note: 'Adoption well above target and try-on users convert better. Pull the capsule wardrobe planner forward; size advice next.' },
+  { epicId: 'virtual-try-on', decision: 'double_down', daysAfterWindow: 3, author: 'Priya (PM, AI styling)', note: 'Adoption well above target and try-on users convert better. Double down on AI styling: size advice next, the capsule planner sooner, then occasions.' },
   { epicId: 'style-quiz', decision: 'keep', daysAfterWindow: 4, author: 'Marco (PM, Acquire)', note: 'Met its adoption target; no further investment planned.' },
   { epicId: 'outfit-sharing', decision: 'iterate', daysAfterWindow: 2, author: 'Marco (PM, Acquire)', note: 'About 3% adoption against 10%: sharing alone does not pull. Follow up with a referral incentive.' },
-  { epicId: 'ai-stylist-chat', decision: 'iterate', daysAfterWindow: 5, author: 'Priya (PM, AI styling)', note: 'Below target on adoption and CSAT; chats are mostly about occasions. Follow up with an occasion planner.' },
+  { epicId: 'ai-stylist-chat', decision: 'iterate', daysAfterWindow: 5, author: 'Priya (PM, AI styling)', note: 'Below target on adoption and CSAT: iterate on the chat itself (look quality, fewer dead ends).' },
   { epicId: 'one-tap-checkout', decision: 'double_down', daysAfterWindow: 3, author: 'Lena (PM, Checkout)', note: 'Conversion up; extend to wallets (Apple Pay and Google Pay).' },
   { epicId: 'wardrobe-sync', decision: 'keep', daysAfterWindow: 4, author: 'Sam (PM, Retention)', note: 'On target; keep as is.' },
   { epicId: 'size-advisor', decision: 'keep', daysAfterWindow: 2, author: 'Priya (PM, AI styling)', note: 'Shown on most product pages; watch returns.' },
@@ -72,7 +71,7 @@ export function roadmapAsOf(current: Roadmap, asOf: string, today: string): Road
         if (stage === 0) continue;
         if (stage === 1) epic = { ...epic, status: 'planned', targets: withTarget(epic.targets, 'adoption_rate', 0.12) };
         break;
-      case 'occasion-planner': // added as follow-up of the stylist chat in C
+      case 'occasion-planner': // added as follow-up of virtual try-on in C
         if (stage < 2) continue;
         break;
       case 'capsule-wardrobe': // pulled forward from m+2 to m+1 in C, after try-on met
