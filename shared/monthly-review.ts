@@ -107,7 +107,7 @@ export const MonthlyReview = z
         meanAdoptionRate: z.number().nullable(),
         satisfactionChange: z.number().nullable(),
         kpiLiftCount: z.number().int(),
-        /** met an epic's targets, lifted a KPI with confidence or raised satisfaction */
+        /** at least one of its epics met every target (the KPI and satisfaction figures are context) */
         moved: z.boolean(),
         summary: z.string(),
       }),
@@ -244,7 +244,7 @@ export function composeMonthlyReview(input: ComposeReviewInput): MonthlyReview {
   const themes = input.themes
     .filter((t) => t.shippedEpics > 0)
     .map((t) => {
-      const moved = t.metEpics > 0 || t.kpiLiftCount > 0 || (t.satisfactionChange ?? 0) > 0;
+      const moved = t.metEpics > 0;
       const parts = [t.evaluatedEpics === 1 ? `${t.metEpics} of 1 measured epic met its targets` : `${t.metEpics} of ${t.evaluatedEpics} measured epics met their targets`];
       if (t.meanAdoptionRate !== null) parts.push(`mean adoption ${formatPercent(t.meanAdoptionRate)}`);
       if (t.satisfactionChange !== null) parts.push(`product CSAT ${pp(t.satisfactionChange)}`);

@@ -140,7 +140,7 @@ describe('monthly review on the demo (real server, webhook + SMTP receivers, hea
     expect(md.status).toBe(200);
     expect(md.type).toContain('text/markdown');
     expect(md.text.startsWith(`# ${review.title}`)).toBe(true);
-    for (const v of review.verdicts) expect(md.text).toContain(`](${v.link}): ${v.verdictText}`);
+    for (const v of review.verdicts) expect(md.text).toContain(`](${v.link})**: ${v.verdictText}`);
     for (const c of review.changes.items.filter((x) => x.evidence)) expect(md.text).toContain(c.evidence!.replace(/([\\`*_[\]|<>])/g, '\\$1'));
     expect(md.text).toContain(`[Open in Sextant](${review.link})`);
   });
@@ -162,9 +162,17 @@ describe('monthly review on the demo (real server, webhook + SMTP receivers, hea
     for (const c of review.changes.items.slice(0, 8).filter((x) => x.evidence)) expect(blocks).toContain(JSON.stringify(c.evidence).slice(1, -1).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
 
     // one e-mail per epic whose window closed in the look-back, with the verdict of its outcome page
+    // (the server's own background run may be delivering one of them right now: wait until none is pending)
+    type Sub = { id: string; deliveries: { period: string; state: string; attempts: number }[] };
+    let subs: Sub[] = [];
+    await expect
+      .poll(async () => {
+        subs = (await api<Sub[]>('/subscriptions')).body;
+        return subs.flatMap((s) => s.deliveries).every((d) => d.state === 'sent');
+      }, { timeout: 60_000, interval: 500 })
+      .toBe(true);
     const mails = smtp.messages.filter((m) => m.to.includes('leadership@fabrikam.example'));
     expect(mails.length).toBeGreaterThan(0);
-    const subs = (await api<{ id: string; deliveries: { period: string; state: string; attempts: number }[] }[]>('/subscriptions')).body;
     const alertDeliveries = subs.find((s) => s.id === alerts.id)!.deliveries;
     expect(alertDeliveries).toHaveLength(mails.length);
     expect(alertDeliveries.every((d) => d.state === 'sent')).toBe(true);

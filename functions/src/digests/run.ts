@@ -8,6 +8,7 @@ import {
   WINDOW_CLOSED_LOOKBACK_DAYS,
   dueMonth,
   dueWeek,
+  isoWeek,
   reviewDigest,
   slackPayload,
   teamsPayload,
@@ -202,7 +203,7 @@ export async function sendNow(s: Services, sub: Subscription, opts: DigestRunOpt
     };
   } else {
     const month = today.slice(0, 7);
-    message = async () => reviewDigest(await reviews.get(month), sub.kind === 'weekly' ? { weekly: { period: `${today} (so far)` } } : {});
+    message = async () => reviewDigest(await reviews.get(month), sub.kind === 'weekly' ? { weekly: { period: isoWeek(today) } } : {});
   }
   return deliver(s, sub, { period: `now:${minute}`, message }, opts);
 }

@@ -119,7 +119,7 @@ function ReviewBody({ r }: { r: MonthlyReview }) {
             ))}
           </ul>
         )}
-        {moved.length > 0 && <p className="muted small">Moved: met an epic&rsquo;s targets, lifted a KPI with a confidence interval above zero, or raised product satisfaction.</p>}
+        {moved.length > 0 && <p className="muted small">Moved: at least one of its epics met every target set when it was planned. KPI and satisfaction figures are context: an epic without a KPI target is measured against every known KPI.</p>}
       </Panel>
 
       <Panel title="Decisions taken" id="review-decisions" className="review-section">
