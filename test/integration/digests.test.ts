@@ -281,3 +281,30 @@ describe('digests: the outbox when no SMTP server is configured', () => {
     }
   });
 });
+
+describe('the review route on an empty installation and with bad input', () => {
+  it('answers an empty review, Markdown included, and 400 for a bad or future month', async () => {
+    const ctx = await createTestContext({ SEXTANT_BASE_URL: BASE });
+    try {
+      ctx.setNow(NOW);
+      const empty = await ctx.call('GET', '/api/v1/review', { token: ctx.tokens.viewer });
+      expect(empty.status).toBe(200);
+      expect(empty.body).toMatchObject({ month: '2026-10', asOf: '2026-10-31', shipped: [], verdicts: [], decisions: [], changes: { from: null, items: [] }, next: { milestone: null, epics: [] } });
+      expect(empty.body.headline).toBe('0 epics shipped · 0 verdicts ready (0 met, 0 missed) · 0 decisions · 0 roadmap changes');
+      const md = await ctx.call('GET', '/api/v1/review?month=2026-11&format=markdown', { token: ctx.tokens.viewer });
+      expect(md.status).toBe(200);
+      expect(md.headers.get('content-type')).toContain('text/markdown');
+      expect(md.body).toContain('# November 2026 review');
+      expect(md.body).toContain('Nothing shipped this month.');
+      for (const bad of ['2026-13', '26-10', '2026-10-01', '2026-12']) {
+        const res = await ctx.call('GET', `/api/v1/review?month=${bad}`, { token: ctx.tokens.viewer });
+        expect(res.status, bad).toBe(400);
+        expect(res.body.error.code).toBe('invalid_request');
+      }
+      expect((await ctx.call('GET', '/api/v1/review?format=pdf', { token: ctx.tokens.viewer })).status).toBe(400);
+      expect((await ctx.call('GET', '/api/v1/review', { token: ctx.tokens.ingest })).status).toBe(403);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
