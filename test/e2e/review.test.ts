@@ -19,7 +19,7 @@ import { startServer, type RunningServer } from '../../functions/src/local/serve
 import type { IterationDiff, IterationHeader } from '../../shared/iteration';
 import type { MonthlyReview } from '../../shared/monthly-review';
 import { launchChromium } from '../helpers/browser';
-import { startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from '../helpers/receivers';
+import { readMail, startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from '../helpers/receivers';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DIST_INDEX = join(ROOT, 'web/dist/index.html');
@@ -52,8 +52,6 @@ async function pdfPages(data: Buffer): Promise<string[]> {
   return pages;
 }
 
-/** Quoted-printable body text as read. */
-const qp = (s: string) => Buffer.from(s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
 
 describe('monthly review on the demo (real server, webhook + SMTP receivers, headless Chromium)', () => {
   let server: RunningServer;
@@ -180,9 +178,11 @@ describe('monthly review on the demo (real server, webhook + SMTP receivers, hea
       const epicId = d.period.replace(/^epic:/, '');
       const outcome = (await api<{ verdict: string }>(`/epics/${epicId}/outcome`)).body;
       const mail = mails.find((m) => m.raw.includes(`X-Sextant-Delivery: ${alerts.id}/${d.period}`))!;
-      expect(qp(mail.raw)).toContain(`${server.url}/epics/${epicId}`);
-      expect(qp(mail.raw)).toMatch(new RegExp(`(met|missed|insufficient data)`));
-      expect(['met', 'missed', 'insufficient_data']).toContain(outcome.verdict);
+      const read = readMail(mail.raw);
+      expect(read.body).toContain(`${server.url}/epics/${epicId}`);
+      const words: Record<string, string> = { met: 'met', missed: 'missed', insufficient_data: 'insufficient data' };
+      expect(words[outcome.verdict], epicId).toBeDefined();
+      expect(read.header('subject')).toMatch(new RegExp(`^Verdict ready: .+ — ${words[outcome.verdict]}`));
     }
     expect(subs.find((s) => s.id === monthly.id)!.deliveries).toEqual([expect.objectContaining({ period: review.month, state: 'sent', attempts: 2 })]);
   }, 120_000);

@@ -116,3 +116,33 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
     close: () => new Promise<void>((ok) => server.close(() => ok())),
   };
 }
+
+/** A raw e-mail read back: headers (encoded words decoded) and the decoded text of every part. */
+export function readMail(raw: string): { header(name: string): string | undefined; body: string } {
+  const [head, ...rest] = raw.split(/\r?\n\r?\n/);
+  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
+  const decodeWords = (v: string) =>
+    v.replace(/=\?UTF-8\?([BQ])\?(.*?)\?=\s*/gi, (_m, enc: string, w: string) =>
+      enc.toUpperCase() === 'B'
+        ? Buffer.from(w, 'base64').toString('utf8')
+        : Buffer.from(w.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+    );
+  const headers = new Map<string, string>();
+  for (const line of unfolded.split(/\r?\n/)) {
+    const i = line.indexOf(':');
+    if (i > 0) headers.set(line.slice(0, i).toLowerCase(), decodeWords(line.slice(i + 1).trim()));
+  }
+  const bodyRaw = rest.join('\n\n');
+  // base64 parts decoded; quoted-printable parts decoded; anything else as is
+  const decoded = bodyRaw
+    .split(/\r?\n--[^\r\n]+/)
+    .map((part) => {
+      const [ph, ...pb] = part.split(/\r?\n\r?\n/);
+      const content = pb.join('\n\n');
+      if (/Content-Transfer-Encoding:\s*base64/i.test(ph)) return Buffer.from(content.replace(/\s+/g, ''), 'base64').toString('utf8');
+      if (/Content-Transfer-Encoding:\s*quoted-printable/i.test(ph)) return Buffer.from(content.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+      return part;
+    })
+    .join('\n');
+  return { header: (name) => headers.get(name.toLowerCase()), body: decoded };
+}

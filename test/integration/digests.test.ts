@@ -13,21 +13,11 @@ import { isNonPublicAddress, postWebhook, webhookUrlProblem } from '../../functi
 import { createServices } from '../../functions/src/services';
 import type { Roadmap } from '../../shared/roadmap';
 import { createTestContext, type TestContext } from '../helpers/context';
-import { startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from '../helpers/receivers';
+import { readMail, startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from '../helpers/receivers';
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 const BASE = 'https://sextant.example.com';
 const FAST = { backoffMs: 5 };
-/** The Subject header, RFC 2047 Q-encoded words decoded. */
-const subjectOf = (raw: string) => {
-  const folded = /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(raw)?.[1] ?? '';
-  return folded
-    .replace(/\r?\n[ \t]+/g, '')
-    .replace(/=\?UTF-8\?Q\?(.*?)\?=/gi, (_m, w: string) => Buffer.from(w.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'));
-};
-/** Quoted-printable body text as read (soft line breaks joined, =XX decoded). */
-const qp = (s: string) => Buffer.from(s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
-
 const roadmap: Roadmap = {
   mission: { statement: 'Digest fixture' },
   themes: [{ id: 'core', name: 'Core' }],
@@ -164,11 +154,13 @@ describe('digests: subscriptions and delivery', () => {
     expect(smtp.attempts - before).toBe(2);
     const mails = smtp.messages.filter((m) => m.to.includes('leads@fabrikam.example'));
     expect(mails).toHaveLength(1);
-    const raw = mails[0].raw;
-    expect(subjectOf(raw)).toBe('Verdict ready: Checkout v2 — insufficient data');
-    expect(raw).toContain('digest@fabrikam.example');
-    expect(raw).toMatch(new RegExp(`Message-ID: <${sub.id}\\.epic.checkout-v2@fabrikam\\.example>`, 'i'));
-    expect(qp(raw)).toContain(`${BASE}/epics/checkout-v2`);
+    const mail = readMail(mails[0].raw);
+    expect(mail.header('subject')).toBe('Verdict ready: Checkout v2 — insufficient data');
+    expect(mails[0].from).toBe('digest@fabrikam.example');
+    expect(mail.header('from')).toBe('Sextant <digest@fabrikam.example>');
+    expect(mail.header('message-id')).toBe(`<${sub.id}.epic.checkout-v2@fabrikam.example>`);
+    expect(mail.body).toContain(`${BASE}/epics/checkout-v2`);
+    expect(mail.body).toContain(`<a href="${BASE}/epics/checkout-v2" style="font-weight:600">Open Checkout v2's outcome</a>`);
     expect((await runDigests(ctx.services, { ...FAST, subscriptionId: sub.id })).deliveries).toEqual([]);
     expect(smtp.messages.filter((m) => m.to.includes('leads@fabrikam.example'))).toHaveLength(1);
     expect(await deliveriesOf(sub.id)).toEqual([expect.objectContaining({ period: 'epic:checkout-v2', state: 'sent', attempts: 2 })]);
@@ -269,10 +261,12 @@ describe('digests: the outbox when no SMTP server is configured', () => {
       expect(files).toHaveLength(1);
       expect(files[0]).toMatch(/\.eml$/);
       const eml = readFileSync(join(dir, 'outbox', files[0]), 'utf8');
-      expect(eml).toMatch(/^To: cto@fabrikam\.example$/m);
-      expect(eml).toMatch(/^Subject: October 2026 review$/m);
-      expect(eml).toContain('multipart/alternative');
-      expect(qp(eml)).toContain(`${BASE}/review?month=2026-10`);
+      const mail = readMail(eml);
+      expect(mail.header('to')).toBe('cto@fabrikam.example');
+      expect(mail.header('subject')).toBe('October 2026 review');
+      expect(mail.header('content-type')).toMatch(/^multipart\/alternative; boundary=/);
+      expect(mail.body).toContain(`Open the October 2026 review: ${BASE}/review?month=2026-10`);
+      expect(mail.body).toContain(`<a href="${BASE}/review?month=2026-10" style="font-weight:600">Open the October 2026 review</a>`);
       await runDigests(ctx.services, FAST);
       expect(readdirSync(join(dir, 'outbox'))).toHaveLength(1);
     } finally {

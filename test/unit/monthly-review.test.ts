@@ -207,3 +207,23 @@ describe('periods and helpers', () => {
     expect(maskUrl('https://hooks.slack.com/services/T/B/secret')).toBe('https://hooks.slack.com/services/…');
   });
 });
+
+describe('digest e-mail as raw MIME', () => {
+  it('encodes non-ASCII headers as encoded words and both bodies in base64, read back intact', async () => {
+    const { composeMime, encodeHeader } = await import('../../functions/src/digests/mime');
+    const { readMail } = await import('../helpers/receivers');
+    expect(encodeHeader('October 2026 review')).toBe('October 2026 review');
+    expect(encodeHeader('Verdict ready: Try-on — met')).toBe(`=?UTF-8?B?${Buffer.from('Verdict ready: Try-on — met').toString('base64')}?=`);
+    const long = 'Verdict ready: Capsule wardrobe planner for the whole season — missed (not conclusive)';
+    expect(encodeHeader(long).split('\r\n ').every((w) => w.length <= 75)).toBe(true);
+    const raw = composeMime({ from: 'Sextant <d@x.example>', to: 'a@x.example', subject: long, text: 'plain — text', html: '<p>html — body</p>', messageId: '<id@x.example>', headers: { 'X-Sextant-Delivery': 'sub/2026-10' }, date: new Date('2026-11-01T00:00:00Z') }).toString('utf8');
+    expect(raw).not.toMatch(/[^\x00-\x7f]/);
+    expect(raw.split('\r\n').every((l) => l.length <= 998)).toBe(true);
+    const mail = readMail(raw);
+    expect(mail.header('subject')).toBe(long);
+    expect(mail.header('date')).toBe('Sun, 01 Nov 2026 00:00:00 +0000');
+    expect(mail.header('x-sextant-delivery')).toBe('sub/2026-10');
+    expect(mail.body).toContain('plain — text');
+    expect(mail.body).toContain('<p>html — body</p>');
+  });
+});

@@ -1,16 +1,16 @@
 /**
  * E-mail delivery. The message (text + HTML, a stable Message-ID per delivery) is composed once
- * by nodemailer, then handed to: an SMTP server (`SEXTANT_SMTP_URL`), Amazon SES (on AWS:
- * SendEmail with the raw message, least privilege on one identity), or — when neither is set —
- * a `.eml` file under `<data dir>/outbox/` so a new user can see what would be sent.
+ * (mime.ts), then handed to: an SMTP server (`SEXTANT_SMTP_URL`, through nodemailer), Amazon SES
+ * (on AWS: SendEmail with the raw message, least privilege on one identity), or — when neither
+ * is set — a `.eml` file under `<data dir>/outbox/` so a new user can see what would be sent.
  */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import { emailHtml, emailText, type DigestMessage } from '../../../shared/digest';
 import type { Config } from '../config';
+import { composeMime } from './mime';
 
 export type EmailTransport = 'smtp' | 'ses' | 'outbox';
 
@@ -24,6 +24,21 @@ export function emailTransportOf(config: Config): EmailTransport {
 const smtpTransports = new Map<string, Transporter>();
 let ses: SESv2Client | undefined;
 
+/** nodemailer, loaded only for SMTP (the local server): the Lambda bundles do not carry it. */
+async function smtpTransport(url: string): Promise<Transporter> {
+  let t = smtpTransports.get(url);
+  if (!t) {
+    const name = 'nodemailer';
+    const nodemailer = ((await import(/* @vite-ignore */ name)) as { default: typeof import('nodemailer') }).default;
+    t = nodemailer.createTransport(url);
+    smtpTransports.set(url, t);
+  }
+  return t;
+}
+
+/** The address inside "Name <address>" (or the whole value). */
+const addressOf = (s: string) => /<([^>]+)>\s*$/.exec(s)?.[1] ?? s.trim();
+
 export interface SentEmail {
   transport: EmailTransport;
   messageId: string;
@@ -34,29 +49,15 @@ export interface SentEmail {
 /** Send one digest e-mail; `deliveryId` makes the Message-ID stable, so a retried send can be recognised. */
 export async function sendEmail(config: Config, to: string, message: DigestMessage, deliveryId: string): Promise<SentEmail> {
   const transport = emailTransportOf(config);
-  const domain = /@([^>\s]+)>?\s*$/.exec(config.SEXTANT_MAIL_FROM)?.[1] ?? 'sextant.local';
+  const from = config.SEXTANT_MAIL_FROM;
+  const domain = addressOf(from).split('@')[1] ?? 'sextant.local';
   const messageId = `<${deliveryId.replace(/[^A-Za-z0-9._-]/g, '.')}@${domain}>`;
-  const mail = {
-    from: config.SEXTANT_MAIL_FROM,
-    to,
-    subject: message.title,
-    text: emailText(message),
-    html: emailHtml(message),
-    messageId,
-    headers: { 'X-Sextant-Delivery': deliveryId },
-  };
+  const raw = composeMime({ from, to, subject: message.title, text: emailText(message), html: emailHtml(message), messageId, headers: { 'X-Sextant-Delivery': deliveryId } });
   if (transport === 'smtp') {
     if (!config.SEXTANT_SMTP_URL) throw new Error('SEXTANT_EMAIL_TRANSPORT=smtp needs SEXTANT_SMTP_URL');
-    let t = smtpTransports.get(config.SEXTANT_SMTP_URL);
-    if (!t) {
-      t = nodemailer.createTransport(config.SEXTANT_SMTP_URL);
-      smtpTransports.set(config.SEXTANT_SMTP_URL, t);
-    }
-    await t.sendMail(mail);
+    await (await smtpTransport(config.SEXTANT_SMTP_URL)).sendMail({ envelope: { from: addressOf(from), to: [to] }, raw });
     return { transport, messageId };
   }
-  // compose the raw MIME message once, for SES or the outbox
-  const raw = (await nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }).sendMail(mail)).message as Buffer;
   if (transport === 'ses') {
     ses ??= new SESv2Client({});
     await ses.send(new SendEmailCommand({ Destination: { ToAddresses: [to] }, Content: { Raw: { Data: raw } } }));

@@ -23,7 +23,7 @@ import { DEFAULT_WINDOW_DAYS } from '../../../shared/roadmap';
 import { log } from '../log';
 import type { Services } from '../services';
 import { sleep } from '../store/ops';
-import { sendEmail } from './email';
+import { emailSender } from './email-sender';
 import { loadMonthlyReview } from './review-data';
 import { postWebhook, webhookPolicy, WebhookError } from './webhook';
 
@@ -114,7 +114,7 @@ async function sendOnce(s: Services, sub: Subscription, message: DigestMessage, 
     await postWebhook(sub.url!, format === 'teams' ? teamsPayload(message) : slackPayload(message), { 'X-Sextant-Delivery': deliveryId }, webhookPolicy());
     return {};
   }
-  const sent = await sendEmail(s.config, sub.email!, message, deliveryId);
+  const sent = await (await emailSender())(s.config, sub.email!, message, deliveryId);
   return { file: sent.file };
 }
 

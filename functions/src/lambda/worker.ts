@@ -7,6 +7,10 @@ import type { SQSBatchResponse, SQSEvent } from './sqs-types';
 import { runScheduledWork, runQueuedJob } from '../analytics/jobs';
 import { jobHandler } from './job-handler';
 import { lambdaServices } from './runtime';
+import { registerEmailSender } from '../digests/email-sender';
+import { sendEmail } from '../digests/email';
+
+registerEmailSender(sendEmail);
 
 export const handler = jobHandler('scheduled work', (s, event) => runScheduledWork(s, event));
 
