@@ -302,3 +302,19 @@ describe('the review route on an empty installation and with bad input', () => {
     }
   });
 });
+
+describe('subscription limits', () => {
+  it('keeps at most 100 subscriptions (every run visits each one)', async () => {
+    const ctx = await createTestContext();
+    try {
+      for (let i = 0; i < 100; i++) {
+        await ctx.services.subscriptions.create({ kind: 'weekly', channel: 'email', email: `p${i}@x.example`, createdAt: new Date(NOW).toISOString(), createdBy: 't' });
+      }
+      const res = await ctx.call('POST', '/api/v1/subscriptions', { token: ctx.tokens.editor, body: { kind: 'monthly', channel: 'email', email: 'one-more@x.example' } });
+      expect(res.status).toBe(409);
+      expect(res.body.error).toMatchObject({ code: 'conflict', message: 'at most 100 subscriptions; delete one first' });
+    } finally {
+      await ctx.close();
+    }
+  });
+});

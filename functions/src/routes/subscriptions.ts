@@ -3,8 +3,11 @@ import { z } from 'zod';
 import { Delivery, Subscription, SubscriptionInput, maskUrl, webhookFormat } from '../../../shared/digest';
 import { sendNow } from '../digests/run';
 import { webhookPolicy, webhookUrlProblem } from '../digests/webhook';
-import { badRequest, notFound } from '../errors';
+import { badRequest, conflict, notFound } from '../errors';
 import { endpoint, type Router } from '../http';
+
+/** every run visits each subscription: keep the run bounded */
+export const MAX_SUBSCRIPTIONS = 100;
 
 const SubscriptionView = Subscription.extend({ deliveries: z.array(Delivery) }).meta({ id: 'SubscriptionView' });
 const SendResult = z
@@ -38,6 +41,7 @@ export function subscriptionRoutes(r: Router) {
       if (problem) throw badRequest(problem, [{ path: ['url'], message: problem }]);
     }
     const s = c.get('services');
+    if ((await s.subscriptions.list()).length >= MAX_SUBSCRIPTIONS) throw conflict(`at most ${MAX_SUBSCRIPTIONS} subscriptions; delete one first`);
     const sub = await s.subscriptions.create({
       kind: body.kind,
       channel: body.channel,
