@@ -38,6 +38,9 @@ export interface SextantSettings {
   rollupEveryMinutes: number;
   /** exact API origin for the dashboard's CSP `connect-src` (see docs/deploy.md); region-wide pattern when unset */
   apiOrigin?: string;
+  /** digests by e-mail: the SES identity (a verified domain or address) the worker may send from, and the From header */
+  sesIdentity?: string;
+  mailFrom?: string;
   /** extra SEXTANT_* environment for every function */
   runtime: Partial<Record<(typeof RUNTIME_KEYS)[number], string>>;
 }
@@ -59,6 +62,8 @@ export const CONTEXT = {
   apiThrottleBurst: 'sextant:apiThrottleBurst',
   reservedConcurrency: 'sextant:reservedConcurrency',
   alarmEmail: 'sextant:alarmEmail',
+  sesIdentity: 'sextant:sesIdentity',
+  mailFrom: 'sextant:mailFrom',
 } as const;
 
 /**
@@ -155,6 +160,10 @@ export function readSettings(node: Node): SextantSettings {
     errors.push(...runtimeErrors(runtime));
   }
 
+  const sesIdentity = get(CONTEXT.sesIdentity) as string | undefined;
+  if (sesIdentity !== undefined && !/^([^@\s]+@)?[a-z0-9.-]+\.[a-z]{2,}$/i.test(sesIdentity)) errors.push(`${CONTEXT.sesIdentity}: a verified SES domain (example.com) or address (digest@example.com)`);
+  const mailFrom = get(CONTEXT.mailFrom) as string | undefined;
+
   if (errors.length) throw new Error(`Invalid Sextant deployment settings:\n${errors.map((e) => `  ${e}`).join('\n')}`);
   return {
     prefix,
@@ -168,6 +177,8 @@ export function readSettings(node: Node): SextantSettings {
     alarmEmail,
     rollupEveryMinutes,
     apiOrigin,
+    sesIdentity,
+    mailFrom,
     runtime,
   };
 }

@@ -233,6 +233,16 @@ export class StatelessStack extends Stack {
         'Authorization is enforced by the application on every route: hashed bearer tokens with viewer/editor/admin roles on /api/v1/*, Segment write keys (Basic auth or body) on /v1/*. A Lambda authorizer would add a second invocation per request to repeat the same lookup. /health and /openapi.json are public by design.',
     });
 
+    // ---- digests (monthly review): links back to the dashboard; e-mail through SES from one identity ----
+    this.worker.fn.addEnvironment('SEXTANT_BASE_URL', dashboardOrigin);
+    this.api.fn.addEnvironment('SEXTANT_BASE_URL', dashboardOrigin);
+    if (settings.sesIdentity) {
+      const identity = settings.sesIdentity;
+      this.worker.fn.addEnvironment('SEXTANT_EMAIL_TRANSPORT', 'ses');
+      this.worker.fn.addEnvironment('SEXTANT_MAIL_FROM', settings.mailFrom ?? `Sextant <${identity.includes('@') ? identity : `digest@${identity}`}>`);
+      this.worker.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })] }));
+    }
+
     const apiUrl = this.httpApi.apiEndpoint;
     this.web.deploy(apiUrl);
 

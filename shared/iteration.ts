@@ -336,8 +336,10 @@ export function diffIterations(older: Iteration, newer: Iteration): IterationDif
 
   const changes: IterationChange[] = [];
   const push = (epic: Epic, change: Omit<IterationChange, 'epicId' | 'title' | 'evidence' | 'decision'>) => {
-    // follow-ups added this month are explained by the outcome of the epic they follow up
-    const citeId = change.kind === 'added' && epic.followUpOf ? epic.followUpOf : epic.id;
+    // follow-ups added this month are explained by the outcome of the epic they follow up; so is
+    // any other change of a follow-up that has no outcome of its own yet (moved, re-targeted, cut)
+    let citeId = change.kind === 'added' && epic.followUpOf ? epic.followUpOf : epic.id;
+    if (citeId === epic.id && epic.followUpOf && !citedOutcome(olderOutcomes.get(epic.id), newerOutcomes.get(epic.id))) citeId = epic.followUpOf;
     const cited = citedOutcome(olderOutcomes.get(citeId), newerOutcomes.get(citeId));
     const decision = newerOutcomes.get(citeId)?.decision ?? olderOutcomes.get(citeId)?.decision ?? undefined;
     const parts = cited ? outcomeFigures(cited) : [];
@@ -348,7 +350,11 @@ export function diffIterations(older: Iteration, newer: Iteration): IterationDif
     let evidence: string | undefined;
     if (parts.length > 0) {
       const subject =
-        citeId !== epic.id ? `${epic.title} added as follow-up of ${titleOf(citeId)}` : `${epic.title} ${changePhrase(change)}`;
+        citeId === epic.id
+          ? `${epic.title} ${changePhrase(change)}`
+          : change.kind === 'added'
+            ? `${epic.title} added as follow-up of ${titleOf(citeId)}`
+            : `${epic.title} ${changePhrase(change)} (follow-up of ${titleOf(citeId)})`;
       evidence = `${subject}: ${parts.join(', ')}`;
     }
     changes.push({

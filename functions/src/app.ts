@@ -19,6 +19,8 @@ import { outcomeRoutes } from './routes/outcomes';
 import { iterationRoutes } from './routes/iterations';
 import { askIngestRoutes, askRoutes } from './routes/asks';
 import { sessionRoutes } from './routes/session';
+import { reviewRoutes } from './routes/review';
+import { subscriptionRoutes } from './routes/subscriptions';
 import type { Services } from './services';
 
 
@@ -77,6 +79,8 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     iterationRoutes(r);
     askRoutes(r);
     sessionRoutes(r);
+    reviewRoutes(r);
+    subscriptionRoutes(r);
     app.route('/api/v1', api);
   }
 

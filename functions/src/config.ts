@@ -49,6 +49,11 @@ export const ConfigSchema = z.object({
   /** how long a request beyond that bound may wait for a slot before it is shed (0: shed at once) */
   SEXTANT_INGEST_MAX_WAIT_MS: z.coerce.number().int().min(0).max(8_000).default(2_000),
   SEXTANT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // digests (monthly review): links back to the dashboard, e-mail transport and sender
+  SEXTANT_BASE_URL: z.string().url().optional(),
+  SEXTANT_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SEXTANT_SMTP_URL must be smtp://… or smtps://…').optional(),
+  SEXTANT_MAIL_FROM: z.string().min(3).default('Sextant <sextant@localhost>'),
+  SEXTANT_EMAIL_TRANSPORT: z.enum(['auto', 'smtp', 'ses', 'outbox']).default('auto'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

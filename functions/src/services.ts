@@ -9,6 +9,7 @@ import { IterationStore } from './store/iteration-store';
 import { KeyStore } from './store/key-store';
 import { ReviewStore } from './store/review-store';
 import { RoadmapStore } from './store/roadmap-store';
+import { SubscriptionStore } from './store/subscription-store';
 
 export interface Services {
   config: Config;
@@ -20,6 +21,9 @@ export interface Services {
   asks: AskStore;
   reviews: ReviewStore;
   iterations: IterationStore;
+  subscriptions: SubscriptionStore;
+  /** local server: the URL it listens on (digest links when SEXTANT_BASE_URL is unset) */
+  publicUrl?: string;
   /** keyed-hash key for pseudonymising user ids */
   pseudonymKey: Buffer;
   now: () => number;
@@ -47,6 +51,7 @@ export function createServices(config: Config, store: Store, pseudonymKey: Buffe
     asks: new AskStore(store),
     reviews: new ReviewStore(store),
     iterations: new IterationStore(store),
+    subscriptions: new SubscriptionStore(store),
     pseudonymKey,
     now: () => Date.now(),
     async markDirty() {

@@ -69,7 +69,7 @@ describe('dashboard (headless Chromium, real server)', () => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
     page.on('pageerror', (e) => consoleErrors.push(e.message));
-  }, 240_000);
+  }, 420_000); // the demo (2,000 users) and its three-month history are seeded here
 
   afterAll(async () => {
     await browser?.close();

@@ -194,6 +194,31 @@ export const ROUTES: RouteEntry[] = [
     request: (e, n) => ({ path: '/api/v1/asks/import?dryRun=1', body: { csv: `Subject,Date\nMatrix ask ${n},${e.today}\n`, mapping: { title: 'Subject', askedAt: 'Date' }, defaults: { source: 'support' } } }),
   },
   { method: 'GET', path: '/api/v1/epics/{id}/demand', min: 'viewer', allowed: 200, request: () => ({ path: '/api/v1/epics/shipped-epic/demand' }) },
+  // monthly review and digests
+  { method: 'GET', path: '/api/v1/review', min: 'viewer', allowed: 200, request: (e) => ({ path: `/api/v1/review?month=${e.today.slice(0, 7)}` }) },
+  { method: 'GET', path: '/api/v1/subscriptions', min: 'editor', allowed: 200, request: () => ({ path: '/api/v1/subscriptions' }) },
+  { method: 'POST', path: '/api/v1/subscriptions', min: 'editor', allowed: 201, request: (_e, n) => ({ path: '/api/v1/subscriptions', body: { kind: 'monthly', channel: 'webhook', url: `https://hooks.slack.com/services/T0/B0/matrix${n}` } }) },
+  {
+    method: 'DELETE',
+    path: '/api/v1/subscriptions/{id}',
+    min: 'editor',
+    allowed: 204,
+    request: async (e, n) => {
+      const res = await e.admin('POST', '/api/v1/subscriptions', { kind: 'weekly', channel: 'webhook', url: `https://hooks.slack.com/services/T0/B0/del${n}` });
+      return { path: `/api/v1/subscriptions/${res.body.id as string}` };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/subscriptions/{id}/send',
+    min: 'editor',
+    allowed: 200,
+    // a loopback target with nothing listening: the answer says what happened (state failed), never 401/403
+    request: async (e, n) => {
+      const res = await e.admin('POST', '/api/v1/subscriptions', { kind: 'monthly', channel: 'webhook', url: `http://127.0.0.1:9/matrix-${n}`, format: 'slack' });
+      return { path: `/api/v1/subscriptions/${res.body.id as string}/send` };
+    },
+  },
 
   // ingest (write keys)
   { method: 'POST', path: '/v1/batch', min: 'ingest', allowed: 200, request: (_e, n) => ({ path: '/v1/batch', body: { batch: [{ type: 'track', event: 'Matrix Used', ...event(n) }] } }) },

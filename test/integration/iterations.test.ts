@@ -57,7 +57,8 @@ describe('iterations, calibration and the planner', () => {
   });
 
   it('plans within capacity, proposes a follow-up for a missed epic marked iterate, and accepting opens a new iteration whose diff cites the evidence', async () => {
-    const review = await ctx.call('POST', '/api/v1/epics/outfit-sharing/reviews', { body: { decision: 'iterate', note: 'Try a referral incentive' }, token: ctx.tokens.editor });
+    // (outfit sharing already has its follow-up in the demo: referral rewards; price-drop alerts has none)
+    const review = await ctx.call('POST', '/api/v1/epics/price-drop-alerts/reviews', { body: { decision: 'iterate', note: 'Try smarter thresholds' }, token: ctx.tokens.editor });
     expect(review.status).toBe(201);
     const before = await ctx.call('POST', '/api/v1/iterations', { body: { name: 'Before plan' }, token: ctx.tokens.editor });
 
@@ -73,7 +74,7 @@ describe('iterations, calibration and the planner', () => {
       expect(placed.reduce((s: number, p: { epicId: string }) => s + effort(p.epicId, 'design'), 0)).toBeLessThanOrEqual(c.design + 1e-9);
     }
     expect(proposal.body.placements.every((p: { reason: string }) => p.reason.length > 0)).toBe(true);
-    expect(proposal.body.followUps.map((f: { epicId: string }) => f.epicId)).toContain('outfit-sharing-v2');
+    expect(proposal.body.followUps.map((f: { epicId: string }) => f.epicId)).toContain('price-drop-alerts-v2');
     // deterministic
     const again = await ctx.call('POST', '/api/v1/plan', { body: { capacity }, token: ctx.tokens.viewer });
     expect(again.body).toEqual(proposal.body);
@@ -89,9 +90,9 @@ describe('iterations, calibration and the planner', () => {
 
     const diff = await ctx.call('GET', `/api/v1/iterations/${accepted.body.iteration.id}/diff?against=${before.body.id}`, { token: ctx.tokens.viewer });
     expect(diff.status).toBe(200);
-    const added = diff.body.changes.find((c: { epicId: string; kind: string }) => c.epicId === 'outfit-sharing-v2' && c.kind === 'added');
+    const added = diff.body.changes.find((c: { epicId: string; kind: string }) => c.epicId === 'price-drop-alerts-v2' && c.kind === 'added');
     expect(added).toBeDefined();
-    const outfit = before.body.outcomes.find((o: { epicId: string }) => o.epicId === 'outfit-sharing');
+    const outfit = before.body.outcomes.find((o: { epicId: string }) => o.epicId === 'price-drop-alerts');
     expect(added.evidence).toContain(`adoption ${formatPercent(outfit.adoptionRate)} vs target 10%`);
     expect(added.evidence).toMatch(/iterate/);
     const unknown = await ctx.call('GET', `/api/v1/iterations/${accepted.body.iteration.id}/diff?against=it-nope`, { token: ctx.tokens.viewer });

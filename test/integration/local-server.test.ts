@@ -33,6 +33,9 @@ describe('local server on the on-disk store', () => {
     const received1 = stats1.body.days.reduce((s: number, d: { received: number }) => s + d.received, 0);
     expect(received1).toBeGreaterThan(0);
     const impact1 = await get(first.url, '/api/v1/impact', first.signInToken);
+    // the demo's history: three monthly iterations, seeded once
+    const iterations1 = await get(first.url, '/api/v1/iterations', first.signInToken);
+    expect(iterations1.body).toHaveLength(3);
     const oldToken = first.signInToken;
     await first.close();
 
@@ -46,6 +49,7 @@ describe('local server on the on-disk store', () => {
       expect(stats2.body.days.reduce((s: number, d: { received: number }) => s + d.received, 0)).toBe(received1);
       const impact2 = await get(second.url, '/api/v1/impact', second.signInToken);
       expect(impact2.body.epics).toEqual(impact1.body.epics);
+      expect((await get(second.url, '/api/v1/iterations', second.signInToken)).body).toEqual(iterations1.body);
       const keys = await get(second.url, '/api/v1/keys', second.signInToken);
       expect(keys.body.filter((k: { id: string }) => k.id === 'bootstrap-admin')).toHaveLength(1);
     } finally {

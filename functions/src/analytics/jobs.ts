@@ -9,6 +9,7 @@ import type { Services } from '../services';
 import type { RawEvent } from '../store/event-store';
 import { K } from '../store/keys';
 import { runRollup } from './rollup';
+import { runDigests } from '../digests/run';
 
 /**
  * Delete raw events and rejection logs past their retention (DynamoDB TTL does this on AWS;
@@ -96,7 +97,8 @@ export async function runScheduledWork(services: Services, event: unknown) {
   const hour = new Date(services.now()).getUTCHours();
   const minute = new Date(services.now()).getUTCMinutes();
   const purgeNow = (event as { job?: string } | undefined)?.job === 'purge' || (hour === 3 && minute === 0 && process.env.SEXTANT_TTL_ENABLED !== '1');
-  return { rollup, purge: purgeNow ? await purgeExpired(services) : null };
+  const digests = await runDigests(services).catch((e: Error) => ({ error: e.message }));
+  return { rollup, purge: purgeNow ? await purgeExpired(services) : null, digests };
 }
 
 export const QueuedJob = z.discriminatedUnion('job', [

@@ -118,6 +118,10 @@ export function fabrikamWorld(today: string): DemoWorld {
       signals: { events: ['AR Mirror Session'] }, targets: [], estimate: est(3000, 3, 0.2, 20, 6, 0.02) },
   ];
 
+  // follow-ups: what the monthly iterations decided after a measured outcome (the history is in history.ts)
+  const followUps: Record<string, string> = { 'referral-rewards': 'outfit-sharing', 'occasion-planner': 'virtual-try-on', 'capsule-wardrobe': 'virtual-try-on', 'size-advisor': 'virtual-try-on', 'ar-mirror': 'virtual-try-on' };
+  for (const e of epics) if (followUps[e.id]) e.followUpOf = followUps[e.id];
+
   const storiesFor: Record<string, string[]> = {
     'virtual-try-on': ['As a shopper I can upload a photo', 'As a shopper I see the garment on my photo', 'As a shopper I can compare two sizes'],
     'style-quiz': ['As a new shopper I answer five style questions', 'As a new shopper I see picks based on my answers'],

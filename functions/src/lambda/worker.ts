@@ -18,6 +18,10 @@ import { workerQueue } from './queue';
 import { REBUILD_JOBS, runRebuildJob } from './rebuild-fanout';
 import { lambdaServices } from './runtime';
 import { rollupLagSeconds } from './rollup-lag';
+import { registerEmailSender } from '../digests/email-sender';
+import { sendEmail } from '../digests/email';
+
+registerEmailSender(sendEmail);
 
 export const handler = jobHandler('scheduled work', (s, event) => runScheduledWork(s, event), {
   after: async (s, result) => {

@@ -6,6 +6,7 @@
 import { runRollup } from '../analytics/rollup';
 import { purgeExpired } from '../analytics/jobs';
 import { log } from '../log';
+import { startDigestLoop } from '../digests/loop';
 import type { Services } from '../services';
 
 export function startBackground(services: Services, opts: { debounceMs?: number } = {}) {
@@ -45,8 +46,10 @@ export function startBackground(services: Services, opts: { debounceMs?: number 
     purgeExpired(services).catch((e) => log.error('retention purge failed', { message: (e as Error).message }));
   }, 3_600_000);
   purge.unref();
+  const stopDigests = startDigestLoop(services);
   return async () => {
     stopped = true;
+    await stopDigests();
     if (timer) clearTimeout(timer);
     clearInterval(purge);
     services.onDirty = undefined;

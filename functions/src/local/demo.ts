@@ -7,6 +7,7 @@ import { runRollup } from '../analytics/rollup';
 import { askIdOf } from '../asks/asks';
 import { fabrikamAsks, type DemoAsks } from '../demo/fabrikam-asks';
 import { patchAsk } from '../../../shared/asks';
+import { seedDemoHistory } from '../demo/history';
 import type { Services } from '../services';
 
 export const DEMO_USERS = 2000;
@@ -35,6 +36,7 @@ export async function simulateDemo(services: Services, world: DemoWorld, today: 
     await services.keys.revoke(key.id);
   }
   await runRollup(services, { force: true });
+  await seedDemoHistory(services, today);
 }
 
 /** The demo's customer asks, brand memberships (Segment `group` calls) and a few declines. */

@@ -16,6 +16,8 @@ import type { Services } from '../services';
 import { startBackground } from './background';
 import { simulateDemo } from './demo';
 import { prepareLocal } from './prepare';
+import { registerEmailSender } from '../digests/email-sender';
+import { sendEmail } from '../digests/email';
 
 export interface RunningServer {
   url: string;
@@ -34,6 +36,7 @@ const WEB_DIST = resolve(import.meta.dirname, '../../../web/dist');
 
 export async function startServer(config: Config, opts: { quiet?: boolean } = {}): Promise<RunningServer> {
   const services = await bootstrap(config);
+  registerEmailSender(sendEmail);
   services.simulateDemo = (world, today) => simulateDemo(services, world, today, config.SEXTANT_DEMO_USERS);
   services.startBackground = () => startBackground(services);
   const local = await prepareLocal(services, { quiet: opts.quiet });
@@ -60,6 +63,7 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
   const url = `http://${config.HOST}:${port}`;
+  services.publicUrl = url;
   return {
     url,
     port,

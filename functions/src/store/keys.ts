@@ -99,6 +99,11 @@ export const K = {
   accountMemberPrefix: 'U#',
   /** one user's facts of a month: SK prefix within `userFactsPartition` */
   userFactPrefix: (userHash: string) => `${userHash}#`,
+  // digest subscriptions, and one delivery record per subscription and period
+  subscriptionsPartition: () => 'SUBS',
+  subscription: (id: string) => ({ PK: 'SUBS', SK: `SUB#${id}` }),
+  deliveriesPartition: (subscriptionId: string) => `DELIVERY#${subscriptionId}`,
+  delivery: (subscriptionId: string, period: string) => ({ PK: `DELIVERY#${subscriptionId}`, SK: period }),
 } as const;
 
 export const USER_FACT_SHARDS = 8;

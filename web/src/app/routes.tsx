@@ -1,7 +1,7 @@
 /** The route table: every page is its own lazy chunk (recharts never enters the initial bundle). */
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 
-export type NavId = 'impact' | 'roadmap' | 'asks' | 'iterations' | 'planner' | 'settings';
+export type NavId = 'impact' | 'roadmap' | 'asks' | 'iterations' | 'planner' | 'review' | 'settings';
 
 export interface RouteDef {
   pattern: string;
@@ -18,6 +18,7 @@ export const PRELOAD = {
   iterations: () => import('../features/iterations/components/IterationsPage'),
   planner: () => import('../features/planner/components/PlannerPage'),
   settings: () => import('../features/settings/components/SettingsPage'),
+  review: () => import('../features/review/components/ReviewPage'),
 } satisfies Record<NavId, () => Promise<unknown>>;
 
 const ImpactPage = lazy(PRELOAD.impact);
@@ -27,6 +28,7 @@ const EpicOutcomePage = lazy(() => import('../features/outcome/components/EpicOu
 const IterationsPage = lazy(PRELOAD.iterations);
 const PlannerPage = lazy(PRELOAD.planner);
 const SettingsPage = lazy(PRELOAD.settings);
+const ReviewPage = lazy(PRELOAD.review);
 
 export const ROUTES: RouteDef[] = [
   { pattern: '/impact', nav: 'impact', title: 'Impact', page: ImpactPage },
@@ -37,6 +39,7 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/iterations/:id', nav: 'iterations', title: 'Iteration', page: IterationsPage },
   { pattern: '/planner', nav: 'planner', title: 'Planner', page: PlannerPage },
   { pattern: '/settings', nav: 'settings', title: 'Settings', page: SettingsPage },
+  { pattern: '/review', nav: 'review', title: 'Monthly review', page: ReviewPage },
 ];
 
 export const NAV: { id: NavId; label: string; to: string; icon: string }[] = [
@@ -44,6 +47,7 @@ export const NAV: { id: NavId; label: string; to: string; icon: string }[] = [
   { id: 'roadmap', label: 'Roadmap', to: '/roadmap', icon: '▦' },
   { id: 'asks', label: 'Asks', to: '/asks', icon: '✉' },
   { id: 'iterations', label: 'Iterations', to: '/iterations', icon: '↻' },
+  { id: 'review', label: 'Review', to: '/review', icon: '☰' },
   { id: 'planner', label: 'Planner', to: '/planner', icon: '⚖' },
   { id: 'settings', label: 'Settings', to: '/settings', icon: '⚙' },
 ];
