@@ -8,6 +8,8 @@
  * Pure: no AWS, Hono or React imports.
  */
 import { z } from 'zod';
+import { DemandSummary } from './asks';
+import { describeDemand } from './demand';
 import { addDays, isoDate } from './primitives';
 import type { Impact } from './impact';
 import { describeTargetResult, diffIterations, formatNumber, formatPercent, summarizeOutcome, type Iteration } from './iteration';
@@ -134,6 +136,8 @@ export const MonthlyReview = z
           engineeringWeeks: z.number(),
           designWeeks: z.number(),
           followUpOf: z.string().nullable(),
+          /** the customer demand behind it (asks linked to it by the month's end), when there is any */
+          demand: DemandSummary.optional(),
           link: Link,
         }),
       ),
@@ -167,6 +171,8 @@ export interface ComposeReviewInput {
   previous: Iteration | null;
   /** the iteration that closed the month (latest taken during it), or null: today's roadmap stands in */
   closing: Iteration | null;
+  /** customer demand per epic as of `asOf` (epics with asks only) */
+  demand?: Record<string, DemandSummary>;
 }
 
 const DECISION_WORDS: Record<string, string> = { double_down: 'double down', iterate: 'iterate', keep: 'keep', sunset: 'sunset' };
@@ -320,6 +326,7 @@ export function composeMonthlyReview(input: ComposeReviewInput): MonthlyReview {
           engineeringWeeks: e.estimate?.effortWeeks.engineering ?? 0,
           designWeeks: e.estimate?.effortWeeks.design ?? 0,
           followUpOf: e.followUpOf ?? null,
+          ...(input.demand?.[e.id] ? { demand: input.demand[e.id] } : {}),
           link: link(`/epics/${encodeURIComponent(e.id)}`),
         }))
     : [];
@@ -422,7 +429,7 @@ export function reviewMarkdown(r: MonthlyReview): string {
   out.push('## Planned next', '');
   out.push(`${mdEscape(r.next.summary)}.`, '');
   for (const e of r.next.epics) {
-    out.push(`- ${mdLink(e.title, e.link)} (${mdEscape(e.themeName)}, ${e.status.replace('_', ' ')}): ${formatNumber(e.engineeringWeeks)} eng + ${formatNumber(e.designWeeks)} design weeks${e.followUpOf ? `, follow-up of ${e.followUpOf}` : ''}`);
+    out.push(`- ${mdLink(e.title, e.link)} (${mdEscape(e.themeName)}, ${e.status.replace('_', ' ')}): ${formatNumber(e.engineeringWeeks)} eng + ${formatNumber(e.designWeeks)} design weeks${e.followUpOf ? `, follow-up of ${e.followUpOf}` : ''}${e.demand ? `; ${describeDemand(e.demand)}` : ''}`);
   }
   if (r.next.epics.length) out.push('');
   return out.join('\n');

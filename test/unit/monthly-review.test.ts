@@ -135,6 +135,13 @@ describe('monthly review composition', () => {
     expect(r.next.summary).toBe('2 epics in November 2026, 8 engineering + 3.5 design weeks');
   });
 
+  it('shows the customer demand behind what is planned next, in the page and in Markdown', () => {
+    const withAsks = composeMonthlyReview({ ...input, demand: { capsule: { asks: 7, accounts: 3, requesters: 4, arr: 250000 } } });
+    expect(withAsks.next.epics.find((e) => e.epicId === 'capsule')?.demand).toEqual({ asks: 7, accounts: 3, requesters: 4, arr: 250000 });
+    expect(withAsks.next.epics.find((e) => e.epicId === 'referrals')).not.toHaveProperty('demand');
+    expect(reviewMarkdown(withAsks)).toContain('7 asks, 3 accounts, 4 requesters, $250k ARR asked');
+  });
+
   it('renders Markdown with escaped text and links back to every page', () => {
     const md = reviewMarkdown(r);
     expect(md.split('\n')[0]).toBe('# October 2026 review');

@@ -3,6 +3,7 @@
  * the iterations around it) and compose it with the one pure function of shared/. Used by the
  * review route, its Markdown export and the digests.
  */
+import { demandByEpic } from '../../../shared/demand';
 import { dueMonth } from '../../../shared/digest';
 import type { Iteration, IterationHeader } from '../../../shared/iteration';
 import { composeMonthlyReview, monthBounds, reviewAsOf, type MonthlyReview } from '../../../shared/monthly-review';
@@ -36,7 +37,7 @@ export async function loadMonthlyReview(s: Services, monthParam?: string, opts: 
   const asOf = opts.asOf && opts.asOf < reviewAsOf(month, today) ? opts.asOf : reviewAsOf(month, today);
   const { start, end } = monthBounds(month);
 
-  const [{ roadmap, outcomes }, portfolio, headers] = await Promise.all([allOutcomes(s, asOf), impact(s, asOf), s.iterations.list()]);
+  const [{ roadmap, outcomes }, portfolio, headers, asks] = await Promise.all([allOutcomes(s, asOf), impact(s, asOf), s.iterations.list(), s.asks.all()]);
   const shippedIds = roadmap.epics.filter((e) => e.status === 'shipped').map((e) => e.id);
   const allReviews = (await Promise.all(shippedIds.map((id) => s.reviews.list(id)))).flat();
   const asOfEnd = `${asOf}T23:59:59.999Z`;
@@ -65,5 +66,6 @@ export async function loadMonthlyReview(s: Services, monthParam?: string, opts: 
     themes: portfolio.themes,
     previous,
     closing,
+    demand: demandByEpic(asks, asOf),
   });
 }

@@ -3,6 +3,7 @@
  * styles in review.css: no navigation, page breaks between sections, the chart as SVG).
  * Markdown export from the same JSON with the same shared renderer the API uses.
  */
+import { describeDemand } from '../../../../../shared/demand';
 import { useId, useState } from 'react';
 import type { MonthlyReview, ReviewEpic } from '../../../../../shared/monthly-review';
 import { Link, useSearchParam } from '../../../app/router';
@@ -186,6 +187,7 @@ function ReviewBody({ r }: { r: MonthlyReview }) {
                     <td>
                       <Link to={pathOf(e.link)}>{e.title}</Link>
                       {e.followUpOf && <div className="muted small">follow-up of {e.followUpOf}</div>}
+                      {e.demand && <div className="muted small">✉ {describeDemand(e.demand)}</div>}
                     </td>
                     <td>{e.themeName}</td>
                     <td>{e.status.replace('_', ' ')}</td>
