@@ -7,6 +7,7 @@ import { EventStore } from './store/event-store';
 import { IterationStore } from './store/iteration-store';
 import { KeyStore } from './store/key-store';
 import { ReviewStore } from './store/review-store';
+import { RollupStore } from './store/rollup-store';
 import { RoadmapStore } from './store/roadmap-store';
 
 export interface Services {
@@ -16,6 +17,7 @@ export interface Services {
   keys: KeyStore;
   events: EventStore;
   analytics: AnalyticsStore;
+  rollups: RollupStore;
   reviews: ReviewStore;
   iterations: IterationStore;
   /** keyed-hash key for pseudonymising user ids */
@@ -25,7 +27,9 @@ export interface Services {
   markDirty: () => Promise<void>;
   /** AWS: hand a background job to the worker's queue (absent locally: jobs run inline) */
   enqueue?: (job: { job: 'rollup' } | { job: 'rebuild'; fix?: boolean } | { job: 'purge' }) => Promise<void>;
-  /** local server: called after markDirty to schedule a rollup soon */
+  /** AWS worker: send rollup shard / merge jobs to the queue (absent locally: run in-process) */
+  fanOut?: (jobs: Record<string, unknown>[], delaySeconds?: number) => Promise<void>;
+  /** local server: called after markDirty or new facts to schedule a rollup soon */
   onDirty?: () => void;
   /** local server: start background work (rollups, retention); returns a stop function */
   startBackground?: () => () => Promise<void>;
@@ -41,6 +45,7 @@ export function createServices(config: Config, store: Store, pseudonymKey: Buffe
     keys: new KeyStore(store),
     events: new EventStore(store),
     analytics: new AnalyticsStore(store),
+    rollups: new RollupStore(store),
     reviews: new ReviewStore(store),
     iterations: new IterationStore(store),
     pseudonymKey,
