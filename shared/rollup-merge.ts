@@ -1,7 +1,7 @@
 /**
  * Summable rollups: every numeric leaf of a per-shard rollup (EpicRollup's series counts and
- * DiD moments, a month's daily active users and satisfaction sums) is a sum over the shard's
- * users, so shards are merged by adding leaves, and a run's change is a leaf-wise difference.
+ * DiD moments, a month's daily active users and satisfaction sums) except the labels in
+ * NUMERIC_LABELS (windowDays) is a sum over the shard's users, so shards are merged by adding leaves, and a run's change is a leaf-wise difference.
  * Generic over the shape (arrays by index, records by key; strings and booleans are labels and
  * must agree), so new summable fields of EpicRollup need no change here. Pure.
  */
@@ -85,11 +85,14 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v, (_k, x) => (isRecord(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
 }
 
-/** The numeric leaves of a value, in traversal order (arrays by index, records in key order). */
+/** Numeric fields that are labels, not sums over users (EpicRollup.windowDays). */
+export const NUMERIC_LABELS: ReadonlySet<string> = new Set(['windowDays']);
+
+/** The numeric leaves of a value, in traversal order (arrays by index, records in key order; labels skipped). */
 export function flattenLeaves(v: Summable, out: number[] = []): number[] {
   if (typeof v === 'number') out.push(v);
   else if (Array.isArray(v)) for (const x of v) flattenLeaves(x, out);
-  else if (isRecord(v)) for (const k of Object.keys(v)) flattenLeaves(v[k], out);
+  else if (isRecord(v)) for (const k of Object.keys(v)) if (!NUMERIC_LABELS.has(k)) flattenLeaves(v[k], out);
   return out;
 }
 
@@ -99,7 +102,7 @@ export function unflattenLeaves<T extends Summable>(template: T, leaves: ArrayLi
   const walk = (v: Summable): Summable => {
     if (typeof v === 'number') return leaves[i++] ?? 0;
     if (Array.isArray(v)) return v.map(walk);
-    if (isRecord(v)) return Object.fromEntries(Object.keys(v).map((k) => [k, walk(v[k])]));
+    if (isRecord(v)) return Object.fromEntries(Object.keys(v).map((k) => [k, NUMERIC_LABELS.has(k) ? v[k] : walk(v[k])]));
     return v;
   };
   return walk(template) as T;
