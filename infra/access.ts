@@ -20,6 +20,8 @@ export const PARTITIONS = {
   meta: ['META'], // rollup state (dirty flag, freshness) and installation metadata
   ingestDays: ['INGEST'], // ingest counters per day
   rejections: ['REJECT#*'], // rejected-event samples (30-day TTL)
+  changeLog: ['CHG#*'], // new facts per ingest request, the rollup's input (hour bucket x partition)
+  rollupState: ['USTATE#*', 'RPART#*', 'RSHARD#*'], // per-shard user state, partial rollups, run journal
 } as const;
 
 const P = PARTITIONS;
@@ -36,8 +38,10 @@ export const INGEST_ACCESS: TableGrant[] = [
   { actions: ['dynamodb:BatchGetItem'], partitions: [...P.rawEvents, ...P.userFacts, ...P.surveys] },
   // EventStore.putRaw / putFacts / putKpis / logRejections
   { actions: ['dynamodb:BatchWriteItem'], partitions: [...P.rawEvents, ...P.userFacts, ...P.surveys, ...P.kpis, ...P.rejections] },
-  // EventStore.countIngest (INGEST/DAY#), AnalyticsStore.markDirty (META/ROLLUP)
+  // EventStore.countIngest (INGEST/DAY#), AnalyticsStore.markDirty (META/ROLLUP, after KPI values)
   { actions: ['dynamodb:UpdateItem'], partitions: [...P.ingestDays, ...P.meta] },
+  // RollupStore.putChange: the change log, written before the facts
+  { actions: ['dynamodb:PutItem'], partitions: P.changeLog },
 ];
 
 /**
@@ -56,18 +60,21 @@ export const API_ACCESS: TableGrant[] = [
 ];
 
 /**
- * Scheduled worker (analytics/jobs.ts runScheduledWork): the rollup reads the roadmap, user
- * and survey facts and its own state, rewrites rollups (puts + stale deletes) and its state.
- * Retention purge (only when DynamoDB TTL is off, or on request) scans for expired raw events
- * and rejection samples and deletes them. Scan cannot be limited by partition (see
- * TableAccess); it is read-only.
+ * Scheduled worker (analytics/jobs.ts runScheduledWork) and the rollup's shard and merge jobs:
+ * the coordinator reads the change log and its cursor; shard runs read and conditionally put
+ * user states, partials and their journal; the merge reads the partials and puts the rollups
+ * (conditional puts, stale deletes). Retention purge (only when DynamoDB TTL is off, or on
+ * request) scans for expired raw events, rejection samples and change-log entries and deletes
+ * them. Scan cannot be limited by partition (see TableAccess); it is read-only.
  */
 export const WORKER_ACCESS: TableGrant[] = [
-  { actions: ['dynamodb:GetItem', 'dynamodb:Query'], partitions: [...P.roadmap, ...P.userFacts, ...P.surveys, ...P.rollups, ...P.meta] },
-  { actions: ['dynamodb:BatchWriteItem'], partitions: P.rollups },
+  { actions: ['dynamodb:GetItem', 'dynamodb:Query'], partitions: [...P.roadmap, ...P.userFacts, ...P.surveys, ...P.rollups, ...P.meta, ...P.changeLog, ...P.rollupState] },
+  { actions: ['dynamodb:BatchGetItem'], partitions: P.rollupState },
+  { actions: ['dynamodb:BatchWriteItem'], partitions: [...P.rollups, ...P.rollupState] },
+  { actions: ['dynamodb:PutItem'], partitions: [...P.rollups, ...P.rollupState] },
   { actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem'], partitions: P.meta },
   { actions: ['dynamodb:Scan'], partitions: 'any' },
-  { actions: ['dynamodb:BatchWriteItem'], partitions: [...P.rawEvents, ...P.rejections] },
+  { actions: ['dynamodb:BatchWriteItem'], partitions: [...P.rawEvents, ...P.rejections, ...P.changeLog] },
 ];
 
 /**

@@ -72,7 +72,10 @@ export class StatelessStack extends Stack {
     // 10, and a reservation below the unreserved minimum fails the deploy). Bounds come from
     // elsewhere: stage throttling (API, ingest), the event source's MaximumConcurrency (jobs),
     // and one schedule tick per minute (worker; its rollup is idempotent if two ever overlap).
-    const common = { table, logRetention: settings.logRetention, logRemovalPolicy, environment: { ...settings.runtime } };
+    // rollup fan-out (docs/key-layout.md "Incremental rollups"): shards, change-log partitions and
+    // the change log's read lag; an operator may override them through sextant:runtime
+    const rollupEnv = { SEXTANT_ROLLUP_SHARDS: '16', SEXTANT_CHANGELOG_PARTITIONS: '32', SEXTANT_CHANGELOG_LAG_MS: '15000' };
+    const common = { table, logRetention: settings.logRetention, logRemovalPolicy, environment: { ...rollupEnv, ...settings.runtime } };
     this.api = new SextantFunction(this, 'Api', {
       ...common,
       entry: lambdaEntry('api'),
@@ -100,7 +103,7 @@ export class StatelessStack extends Stack {
       // the rollup holds the facts of its window in memory; memory also buys CPU on Lambda
       memorySize: 2048,
       // DynamoDB TTL (expiresAt) expires raw events and rejection samples: no daily purge scan
-      environment: { ...common.environment, SEXTANT_TTL_ENABLED: '1' },
+      environment: { ...common.environment, SEXTANT_TTL_ENABLED: '1', SEXTANT_QUEUE_URL: this.queue.queueUrl },
     });
     this.jobs = new SextantFunction(this, 'Jobs', {
       ...common,
@@ -111,11 +114,16 @@ export class StatelessStack extends Stack {
       secret: props.pseudonymSecret,
       timeout: JOB_TIMEOUT,
       memorySize: 2048,
+      environment: { ...common.environment, SEXTANT_QUEUE_URL: this.queue.queueUrl },
     });
     // the API may enqueue jobs (SEXTANT_QUEUE_URL): send only, no receive, delete or purge
     this.api.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
+    // the worker's tick fans the rollup out (one message per shard job, then the merge); a
+    // forced rollup from the queue does the same
+    for (const f of [this.worker, this.jobs]) f.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
+    // shard jobs run side by side (one invocation per message); each takes seconds
     this.jobs.fn.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 2 }),
+      new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 16 }),
     );
 
     // ---- every minute (sextant:rollupEveryMinutes): the worker rolls up when data changed ----

@@ -65,8 +65,9 @@ describe('job queue', () => {
       FunctionName: { Ref: logicalId(sextant.stateless.jobs.fn) },
       EventSourceArn: { 'Fn::GetAtt': [logicalId(sextant.stateless.queue), 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BatchSize: 5,
-      ScalingConfig: { MaximumConcurrency: 2 },
+      // one rollup shard job per invocation, shards side by side
+      BatchSize: 1,
+      ScalingConfig: { MaximumConcurrency: 16 },
     });
     const fn = stateless.findResources('AWS::Lambda::Function')[logicalId(sextant.stateless.jobs.fn)].Properties;
     // messages must stay invisible while a batch runs

@@ -55,6 +55,8 @@ const ROLLUP_FORMAT = 1;
 const SEED_MARGIN_MS = 10 * 60_000;
 /** Journal parts stay under this many bytes (the item limit is 400 KB). */
 const PART_BYTES = 300_000;
+/** AWS: the merge job waits this long after the shard jobs are sent. */
+const MERGE_DELAY_S = 20;
 
 export interface RollupResult {
   ran: boolean;
@@ -547,9 +549,13 @@ export async function runRollup(services: Services, opts: { force?: boolean; res
   };
 
   if (services.fanOut) {
-    // AWS: one message per shard job (chunked under the SQS size limit), then the merge after the shards
+    // AWS: one message per shard job (chunked under the SQS size limit), then the merge, delayed
+    // so the shard jobs are done; a tick within 2 minutes of a dispatch merges again (slow shards)
     if (shardJobs.length) await services.fanOut(chunkJobs(shardJobs).map((j) => ({ job: 'rollup-shard', ...j })));
-    if (ran) await services.fanOut([{ job: 'rollup-merge', computedAt: startedAt, gen }], 20);
+    const recent = cur?.dispatchedAt !== undefined && wall - cur.dispatchedAt < 120_000;
+    if (ran || recent) await services.fanOut([{ job: 'rollup-merge', computedAt: startedAt, gen }], MERGE_DELAY_S);
+    if (shardJobs.length) next.dispatchedAt = wall;
+    else if (cur?.dispatchedAt !== undefined) next.dispatchedAt = cur.dispatchedAt;
     await services.rollups.setCursor(cur?.v, next);
     return { ran, users, facts, epics: 0, months: 0, ms: Date.now() - started, shards: shardJobs.length, cursor: new Date(next.cursor).toISOString() };
   }

@@ -9,7 +9,7 @@
  * - cursor: Get / conditional Put `META/ROLLUP#CURSOR`.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CompactFacts } from '../../../shared/user-state';
 import type { Store } from './client';
 import { K, USER_FACT_SHARDS } from './keys';
@@ -37,6 +37,8 @@ export interface Cursor {
   /** first day the user states cover (seeded from the facts) */
   coveredFrom?: string;
   seededAt?: string;
+  /** AWS: when shard jobs were last sent (ms) */
+  dispatchedAt?: number;
 }
 
 const isConditional = (e: unknown) => e instanceof ConditionalCheckFailedException || (e as Error)?.name === 'ConditionalCheckFailedException';
@@ -48,10 +50,6 @@ export class RollupStore {
 
   async putChange(hour: string, partition: number, stamp: number, id: string, entry: ChangeEntry, expiresAt: number): Promise<void> {
     await this.store.doc.send(new PutCommand({ TableName: this.store.table, Item: { ...K.changeLog(hour, partition, stamp, id), ...entry, at: stamp, expiresAt } }));
-  }
-
-  async deleteChange(hour: string, partition: number, stamp: number, id: string): Promise<void> {
-    await this.store.doc.send(new DeleteCommand({ TableName: this.store.table, Key: K.changeLog(hour, partition, stamp, id) }));
   }
 
   /** Entries of one partition with from ≤ stamp < to (eventually consistent: they are LAG old). */
