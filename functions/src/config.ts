@@ -22,7 +22,7 @@ export const ConfigSchema = z.object({
   SEXTANT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   SEXTANT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** rollup shards (users per shard are rolled up independently); a power of two. Changing it re-seeds the rollup state. */
-  SEXTANT_ROLLUP_SHARDS: z.coerce.number().int().refine((n) => n >= 1 && n <= 1024 && (n & (n - 1)) === 0, 'must be a power of two from 1 to 1024').default(4),
+  SEXTANT_ROLLUP_SHARDS: z.coerce.number().int().refine((n) => n >= 1 && n <= 1024 && (n & (n - 1)) === 0, 'must be a power of two from 1 to 1024').default(2),
   /** change-log partitions per hour bucket (spreads ingest's change-log writes) */
   SEXTANT_CHANGELOG_PARTITIONS: z.coerce.number().int().min(1).max(256).default(4),
   /** the rollup reads the change log up to now − this lag (ms), so a slow in-flight write is never skipped */

@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- section ...]`: measured figures, printed and written to
  * bench-results/latest.json. Sections: ingest, outcomes, web, lambda (default: all four);
- * `soak` runs only when named.
+ * `soak` and `rollup` run only when named.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { log } from '../../functions/src/log';
@@ -19,6 +19,7 @@ const sections: Record<string, () => Promise<unknown>> = {
   web: async () => (await import('./web')).benchWeb(),
   lambda: async () => (await import('./lambda')).benchLambda(),
   soak: async () => (await import('./soak')).benchSoak(),
+  rollup: async () => (await import('./rollup')).benchRollup(),
 };
 
 for (const name of Object.keys(sections)) {

@@ -11,11 +11,15 @@ import { K } from '../store/keys';
 import { runMergeJob, runRollup, runShard } from './rollup';
 
 /**
- * Delete raw events and rejection logs past their retention (DynamoDB TTL does this on AWS;
- * dynalite has no TTL). Aggregate facts are kept: they are what outcomes are computed from.
+ * Delete raw events and rejection logs past their retention, and consumed change-log entries
+ * (DynamoDB TTL does this on AWS; dynalite has no TTL). Aggregate facts are kept: they are what outcomes are computed from.
  */
 export async function purgeExpired(services: Services): Promise<{ deleted: number }> {
-  return { deleted: await services.events.purgeExpired(Math.floor(services.now() / 1000)) };
+  const deleted = await services.events.purgeExpired(Math.floor(services.now() / 1000));
+  // change-log entries a day behind the rollup's cursor are consumed (their facts are in the user states)
+  const cursor = await services.rollups.cursor();
+  if (cursor) await services.rollups.purgeChanges(cursor.cursor - 86_400_000);
+  return { deleted };
 }
 
 export interface RebuildReport {

@@ -258,28 +258,34 @@ export interface ShardResult {
 }
 
 /** Roll one shard up; retried when a concurrent run of the same shard commits first. */
-export async function runShard(services: Services, job: ShardJob): Promise<ShardResult> {
+/** What an in-process coordinator already holds (locally): the epic definitions, and the seed read once for every shard. */
+export interface ShardContext {
+  defs?: EpicWindow[];
+  seed?: { months: string[]; users: Map<number, Map<string, UserActivity>>; surveys: Map<number, Map<string, Survey>> };
+}
+
+export async function runShard(services: Services, job: ShardJob, ctx: ShardContext = {}): Promise<ShardResult> {
   for (let attempt = 0; attempt < 8; attempt++) {
-    const r = await shardAttempt(services, job);
+    const r = await shardAttempt(services, job, attempt === 0 ? ctx : { seed: ctx.seed });
     if (r) return r;
   }
   throw new Error(`rollup shard ${job.shard}: lost the commit 8 times in a row`);
 }
 
-async function shardAttempt(services: Services, job: ShardJob): Promise<ShardResult | null> {
+async function shardAttempt(services: Services, job: ShardJob, ctx: ShardContext): Promise<ShardResult | null> {
   const { rollups } = services;
   const { shard } = job;
   const last = await settle(services, shard);
   const seq = last + 1;
-  const [defs, partialItems] = await Promise.all([epicWindows(services), rollups.partials(shard)]);
+  const [defs, partialItems] = await Promise.all([ctx.defs ?? epicWindows(services), rollups.partials(shard)]);
   const partials = new Map(partialItems.map((p) => [p.SK as string, p]));
   const recs: Rec[] = [];
 
   let all: Map<string, UserActivity> | undefined;
   const facts = new Map(Object.entries(job.users ?? {}).map(([u, f]) => [u, toActivity(f)]));
-  const months = job.seed ? await seedMonths(services) : [];
+  const months = job.seed ? (ctx.seed?.months ?? (await seedMonths(services, defs))) : [];
   if (job.seed) {
-    all = await seedUsers(services, shard, months);
+    all = ctx.seed ? new Map(ctx.seed.users.get(shard) ?? []) : await seedUsers(services, shard, months);
     for (const [u, f] of facts) mergeFactsInto(all.get(u) ?? (all.set(u, { active: new Set(), usage: new Map() }), all.get(u)!), f);
   }
 
@@ -315,7 +321,7 @@ async function shardAttempt(services: Services, job: ShardJob): Promise<ShardRes
   const monthDelta = new Map<string, MonthPartial>();
   if (job.seed) {
     for (const u of all!.values()) addActiveDays(monthDelta, u.active);
-    const surveys = await seedSurveys(services, shard, months);
+    const surveys = ctx.seed ? new Map(ctx.seed.surveys.get(shard) ?? []) : await seedSurveys(services, shard, months);
     for (const s of job.surveys ?? []) if (!surveys.has(s.id)) surveys.set(s.id, s);
     for (const s of surveys.values()) addSurvey(monthDelta, s);
     // replace every month partial and state item of the shard
@@ -373,9 +379,31 @@ function horizonFrom(today: string, defs: EpicWindow[]): string {
 }
 
 /** Months whose facts seed the user states: the horizon, through tomorrow (future-dated events). */
-async function seedMonths(services: Services): Promise<string[]> {
+async function seedMonths(services: Services, defs: EpicWindow[]): Promise<string[]> {
   const today = todayUtc(services.now());
-  return monthsBetween(horizonFrom(today, await epicWindows(services)), addDays(today, 1));
+  return monthsBetween(horizonFrom(today, defs), addDays(today, 1));
+}
+
+/** Locally: read the facts of the horizon once and split them by shard (one read instead of one per shard). */
+async function readSeed(services: Services, defs: EpicWindow[]): Promise<NonNullable<ShardContext['seed']>> {
+  const n = services.config.SEXTANT_ROLLUP_SHARDS;
+  const months = await seedMonths(services, defs);
+  const all = new Map<string, UserActivity>();
+  for (const month of months) await services.analytics.loadUserMonth(month, all);
+  const users = new Map<number, Map<string, UserActivity>>();
+  for (const [u, a] of all) {
+    const s = shardOf(u, n);
+    (users.get(s) ?? (users.set(s, new Map()), users.get(s)!)).set(u, a);
+  }
+  const surveys = new Map<number, Map<string, Survey>>();
+  for (const month of months) {
+    for (const x of await services.rollups.surveysOfMonth(month)) {
+      const id = K.parseSurvey(x.SK).messageId;
+      const s = surveyShard(id, n);
+      (surveys.get(s) ?? (surveys.set(s, new Map()), surveys.get(s)!)).set(id, { id, d: x.d, scope: x.scope, sc: x.sc, s: Number(x.s) });
+    }
+  }
+  return { months, users, surveys };
 }
 
 async function seedUsers(services: Services, shard: number, months: string[]): Promise<Map<string, UserActivity>> {
@@ -421,11 +449,12 @@ export interface MergeResult {
 }
 
 /** Sum the shards' partials into the per-epic and per-month rollups outcome and impact read. */
-export async function mergeRollups(services: Services, computedAt = new Date(services.now()).toISOString()): Promise<MergeResult> {
+export async function mergeRollups(services: Services, computedAt = new Date(services.now()).toISOString(), ctx: { defs?: EpicWindow[]; settled?: Set<number> } = {}): Promise<MergeResult> {
   const n = services.config.SEXTANT_ROLLUP_SHARDS;
   const shards = Array.from({ length: n }, (_, s) => s);
-  await pool(shards, 8, (s) => settle(services, s));
-  const [defs, parts] = await Promise.all([epicWindows(services), Promise.all(shards.map((s) => services.rollups.partials(s)))]);
+  // finish any run that crashed after its commit (shards this process just ran are settled)
+  await pool(shards.filter((s) => !ctx.settled?.has(s)), 8, (s) => settle(services, s));
+  const [defs, parts] = await Promise.all([ctx.defs ?? epicWindows(services), Promise.all(shards.map((s) => services.rollups.partials(s)))]);
   const today = todayUtc(services.now());
   const bySk = new Map<string, { seq: number; def?: string; j: string }[]>();
   for (const items of parts) for (const p of items) (bySk.get(p.SK as string) ?? (bySk.set(p.SK as string, []), bySk.get(p.SK as string)!)).push(p as never);
@@ -524,7 +553,8 @@ export async function runRollup(services: Services, opts: { force?: boolean; res
   const [state, cur] = await Promise.all([services.analytics.state(), services.rollups.cursor()]);
   const gen = state.dirtyGen ?? 0;
   const defsChanged = gen > (state.rolledGen ?? 0) || !state.rolledUpAt;
-  const horizon = horizonFrom(todayUtc(services.now()), await epicWindows(services));
+  const defs = await epicWindows(services);
+  const horizon = horizonFrom(todayUtc(services.now()), defs);
   const seed = opts.reseed || !cur || cur.shards !== n || !cur.coveredFrom || horizon < cur.coveredFrom;
   const wall = Date.now();
   const safe = wall - lag;
@@ -560,10 +590,11 @@ export async function runRollup(services: Services, opts: { force?: boolean; res
     return { ran, users, facts, epics: 0, months: 0, ms: Date.now() - started, shards: shardJobs.length, cursor: new Date(next.cursor).toISOString() };
   }
 
-  await pool(shardJobs, 4, (j) => runShard(services, j));
+  const ctx: ShardContext = { defs, ...(seed ? { seed: await readSeed(services, defs) } : {}) };
+  await pool(shardJobs, 4, (j) => runShard(services, j, ctx));
   await services.rollups.setCursor(cur?.v, next);
   if (!ran) return { ran: false, users: 0, facts: 0, epics: 0, months: 0, ms: Date.now() - started, shards: 0, cursor: new Date(next.cursor).toISOString() };
-  const merged = await mergeRollups(services, startedAt);
+  const merged = await mergeRollups(services, startedAt, { defs, settled: new Set(shardJobs.map((j) => j.shard)) });
   const result: RollupResult = { ran: true, users, facts, epics: merged.epics, months: merged.months, ms: Date.now() - started, shards: shardJobs.length, cursor: new Date(next.cursor).toISOString() };
   await services.analytics.finishRollup(gen, startedAt, result as unknown as Record<string, unknown>);
   return result;

@@ -166,10 +166,10 @@ export class EventStore {
     for await (const page of scanPrefix(this.store, K.rawEventPrefix)) yield page as unknown as RawEvent[];
   }
 
-  /** Delete raw events, rejection logs and change-log entries whose `expiresAt` has passed (a scan; DynamoDB TTL does this on AWS). */
+  /** Delete raw events and rejection logs whose `expiresAt` has passed (a scan; DynamoDB TTL does this on AWS). */
   async purgeExpired(nowSeconds: number): Promise<number> {
     let deleted = 0;
-    for (const prefix of [K.rawEventPrefix, K.rejectionPrefix, K.changeLogPrefix]) {
+    for (const prefix of [K.rawEventPrefix, K.rejectionPrefix]) {
       for await (const items of scanPrefix(this.store, prefix, { expr: 'expiresAt < :now', values: { ':now': nowSeconds } })) {
         await batchWrite(this.store, [], items.map((i) => ({ PK: i.PK as string, SK: i.SK as string })));
         deleted += items.length;

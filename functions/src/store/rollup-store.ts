@@ -13,7 +13,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CompactFacts } from '../../../shared/user-state';
 import type { Store } from './client';
 import { K, USER_FACT_SHARDS } from './keys';
-import { batchGet, batchWrite, queryAll } from './ops';
+import { batchGet, batchWrite, queryAll, scanPrefix } from './ops';
 
 type Item = Record<string, any>;
 
@@ -56,6 +56,16 @@ export class RollupStore {
   async changes(hour: string, partition: number, from: number, to: number): Promise<(ChangeEntry & { at: number })[]> {
     if (to <= from) return [];
     return (await queryAll(this.store, K.changeLogPartition(hour, partition), { between: [K.changeLogSk(from), K.changeLogSk(to - 1) + '$'], consistent: false })) as never;
+  }
+
+  /** Delete change-log entries stamped before `before` (ms; consumed: the cursor is past them). A scan (local retention only; TTL on AWS). */
+  async purgeChanges(before: number): Promise<number> {
+    let n = 0;
+    for await (const items of scanPrefix(this.store, K.changeLogPrefix, { expr: '#at < :b', values: { ':b': before }, names: { '#at': 'at' } })) {
+      await batchWrite(this.store, [], items.map((i) => ({ PK: i.PK as string, SK: i.SK as string })));
+      n += items.length;
+    }
+    return n;
   }
 
   // --- cursor ---------------------------------------------------------------------------
