@@ -1,5 +1,5 @@
 /**
- * Rollup cost after a fixed increment (2,000 new events through the real ingest) on top of 1×,
+ * Rollup cost after a fixed increment (2,000 new events of 400 users through the real ingest) on top of 1×,
  * 4× and 16× the history (more users over the same 120 days, 30 shipped epics): run time,
  * items read, read and write units, requests, peak heap. Incremental rollups should cost the
  * same at every history size. Also: the fixed cost of a tick (the merge), and the units per
@@ -26,6 +26,8 @@ const DAYS = 120;
 const EPICS = 30;
 const SHARDS = 8;
 const INCREMENT = 2_000;
+/** users the increment comes from (the first of every population) */
+const COHORT = 400;
 
 function roadmap(today: string) {
   const from = addDays(today, -DAYS);
@@ -123,13 +125,16 @@ async function runScale(users: number) {
       for (let i = 0; i < entries.length; i += 1000) await runShard(services, { shard, users: Object.fromEntries(entries.slice(i, i + 1000)) });
     }
     await mergeRollups(services);
-    // the increment: 2,000 events of the population's users through ingest, today and a few late ones
+    // the increment, identical at every history size: 2,000 events of the same 400 users (present
+    // in every population) through ingest, today and a few late ones
+    const inc = prng(11).next;
     const events = Array.from({ length: INCREMENT }, (_, i) => {
-      const user = `user-${Math.floor(rand() * users)}`;
+      const rand = inc;
+      const user = `user-${Math.floor(rand() * COHORT)}`;
       const late = rand() < 0.05;
       const day = late ? addDays(today, -1 - Math.floor(rand() * 20)) : today;
       const epic = 1 + Math.floor(rand() * EPICS);
-      return { type: 'track', messageId: `inc-${users}-${i}`, userId: user, event: rand() < 0.3 ? `Feature ${epic} Used` : 'Page Viewed', timestamp: `${day}T00:00:01.000Z` };
+      return { type: 'track', messageId: `inc-${i}`, userId: user, event: rand() < 0.3 ? `Feature ${epic} Used` : 'Page Viewed', timestamp: `${day}T00:00:01.000Z` };
     });
     for (let i = 0; i < events.length; i += 100) await ingest(services, { events: events.slice(i, i + 100), endpoint: '/v1/batch' });
     const run = await measure(store, items, () => runRollup(services, { force: true }));
