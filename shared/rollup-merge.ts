@@ -107,3 +107,35 @@ export function unflattenLeaves<T extends Summable>(template: T, leaves: ArrayLi
   };
   return walk(template) as T;
 }
+
+/**
+ * Per-day blocks of a flattened value: for every top-level array of length `days` (a per-day
+ * array), its offset in the flat leaves and the number of leaves per day.
+ */
+export function dayBlocks(template: Record<string, Summable>, days: number): { offset: number; stride: number }[] {
+  const out: { offset: number; stride: number }[] = [];
+  let offset = 0;
+  for (const k of Object.keys(template)) {
+    if (NUMERIC_LABELS.has(k)) continue;
+    const v = template[k];
+    const n = flattenLeaves(v).length;
+    if (Array.isArray(v) && v.length === days && days > 0 && n % days === 0) out.push({ offset, stride: n / days });
+    offset += n;
+  }
+  return out;
+}
+
+/**
+ * Day-over-day differences within per-day blocks (in place): a linear map, so encoded values
+ * still add up, and cumulative per-day series become small numbers (a new user touches one
+ * day, not every later day) — smaller partial items and sparser deltas.
+ */
+export function encodeDays(flat: number[], blocks: { offset: number; stride: number }[], days: number): number[] {
+  for (const { offset, stride } of blocks) for (let k = days - 1; k >= 1; k--) for (let j = 0; j < stride; j++) flat[offset + k * stride + j] -= flat[offset + (k - 1) * stride + j];
+  return flat;
+}
+
+export function decodeDays<T extends { [i: number]: number }>(flat: T, blocks: { offset: number; stride: number }[], days: number): T {
+  for (const { offset, stride } of blocks) for (let k = 1; k < days; k++) for (let j = 0; j < stride; j++) flat[offset + k * stride + j] += flat[offset + (k - 1) * stride + j];
+  return flat;
+}

@@ -26,7 +26,7 @@ export const ConfigSchema = z.object({
   /** change-log partitions per hour bucket (spreads ingest's change-log writes) */
   SEXTANT_CHANGELOG_PARTITIONS: z.coerce.number().int().min(1).max(256).default(4),
   /** the rollup reads the change log up to now − this lag (ms), so a slow in-flight write is never skipped */
-  SEXTANT_CHANGELOG_LAG_MS: z.coerce.number().int().min(0).max(300_000).default(1000),
+  SEXTANT_CHANGELOG_LAG_MS: z.coerce.number().int().min(0).max(300_000).default(2000),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

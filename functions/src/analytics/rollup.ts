@@ -21,7 +21,7 @@ import { rollupEpic } from '../../../shared/attribution';
 import type { EpicRollup, SatisfactionDay, UserActivity } from '../../../shared/outcome-types';
 import { addDays, dateOfDay, todayUtc } from '../../../shared/primitives';
 import { windowsOf, type Epic } from '../../../shared/roadmap';
-import { addSummable, canonicalJson, diffSummable, flattenLeaves, truncateRollup, unflattenLeaves, type Summable } from '../../../shared/rollup-merge';
+import { addSummable, canonicalJson, dayBlocks, decodeDays, diffSummable, encodeDays, flattenLeaves, truncateRollup, unflattenLeaves, type Summable } from '../../../shared/rollup-merge';
 import { mergeFactsInto, toActivity, toCompact, unionActivity, type CompactFacts } from '../../../shared/user-state';
 import { dayNumber } from '../../../shared/primitives';
 import { shardOf } from '../ingest/pseudonymize';
@@ -50,7 +50,7 @@ export function monthsBetween(from: string, to: string): string[] {
 /** How far back the product-wide trends reach. */
 export const TREND_DAYS = 180;
 /** Bump when rollupEpic's output changes meaning: every partial is then recomputed. */
-const ROLLUP_FORMAT = 1;
+const ROLLUP_FORMAT = 2;
 /** A fresh cursor (first run, re-seed) starts this far back: recent change-log entries are re-applied (a no-op when already in the facts). */
 const SEED_MARGIN_MS = 10 * 60_000;
 /** Journal parts stay under this many bytes (the item limit is 400 KB). */
@@ -117,6 +117,8 @@ interface EpicWindow {
   def: string;
   /** rollupEpic of no users: the shape the flat partial is laid into */
   template: EpicRollup;
+  /** per-day blocks of the flat leaves (stored as day-over-day differences) */
+  blocks: { offset: number; stride: number }[];
 }
 
 async function epicWindows(services: Services): Promise<EpicWindow[]> {
@@ -127,13 +129,15 @@ async function epicWindows(services: Services): Promise<EpicWindow[]> {
     for (const w of windowsOf(e)) {
       const epic = { id: e.id, shippedAt: e.shippedAt, signals: e.signals };
       const template = rollupEpic([], epic, w);
-      out.push({ epic, w, sk: K.epicPartial(0, e.id, w).SK, def: `${ROLLUP_FORMAT}|${e.shippedAt}|${w}|${template.signalKey}|${flattenLeaves(template as never).length}`, template });
+      const blocks = dayBlocks(template as never, w);
+      out.push({ epic, w, sk: K.epicPartial(0, e.id, w).SK, def: `${ROLLUP_FORMAT}|${e.shippedAt}|${w}|${template.signalKey}|${flattenLeaves(template as never).length}`, template, blocks });
     }
   }
   return out;
 }
 
-const flatRollup = (users: Iterable<UserActivity>, ew: EpicWindow) => flattenLeaves(rollupEpic(users, ew.epic, ew.w) as never);
+/** A shard's rollup of an epic window as stored: flat numeric leaves, per-day arrays as day-over-day differences. */
+const flatRollup = (users: Iterable<UserActivity>, ew: EpicWindow) => encodeDays(flattenLeaves(rollupEpic(users, ew.epic, ew.w) as never), ew.blocks, ew.w);
 
 // ---------------------------------------------------------------------------------------
 // month partials: { a: { date: distinct active users }, s: { "date|scope|scale": sums } }
@@ -473,7 +477,7 @@ export async function mergeRollups(services: Services, computedAt = new Date(ser
       const v = JSON.parse(p.j) as number[];
       for (let i = 0; i < sum.length; i++) sum[i] += v[i] ?? 0;
     }
-    const full = unflattenLeaves(d.template as never, sum) as unknown as EpicRollup;
+    const full = unflattenLeaves(d.template as never, decodeDays(sum, d.blocks, d.w)) as unknown as EpicRollup;
     const r = truncateRollup(full, dayNumber(today) - dayNumber(d.epic.shippedAt) + 1);
     rollups.push({ ...r, computedAt, mergeSeq: ps.reduce((a, p) => a + Number(p.seq), 0) });
   }

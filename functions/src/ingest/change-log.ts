@@ -80,7 +80,7 @@ export async function logChanges(services: Services, items: Iterable<Record<stri
         const id = randomBytes(6).toString('base64url');
         const partition = Math.floor(Math.random() * partitions);
         await services.rollups.putChange(hourOf(stamp), partition, stamp, id, entry, Math.floor(stamp / 1000) + CHANGE_LOG_TTL_DAYS * 86400);
-        if (Date.now() - stamp <= lag / 2 || attempt >= 5) return;
+        if (lag === 0 || Date.now() - stamp <= lag / 2 || attempt >= 2) return;
       }
     }),
   );

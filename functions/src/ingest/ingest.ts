@@ -1,8 +1,8 @@
 /**
  * Ingest use-case: validated events → raw facts stored once → idempotent aggregate facts.
  * Order matters for crash safety: look up existing ids and facts, log the new facts in the
- * change log (the rollup's input), store new raw events, then (re)apply the facts of every
- * event in the request from its *stored* form. A crash at any point is repaired by the
+ * change log (the rollup's input) while storing new raw events, then (re)apply the facts of
+ * every event in the request from its *stored* form. A crash at any point is repaired by the
  * client's retry, because every write is idempotent.
  */
 import { createHash } from 'node:crypto';
@@ -160,9 +160,9 @@ export async function ingest(services: Services, req: IngestRequest): Promise<In
     const facts = factsOf([...candidates.values()].map((r) => (conflicting.has(r.id) ? stored.get(r.id)! : r)));
     missing = await events.missingFacts(events.factItems(facts.users, facts.surveys));
   }
-  // the change log first: a crash after it is repaired by the client's retry (facts are unions)
-  if (missing.size) await logChanges(services, missing.values());
-  if (fresh.length) await events.putRaw(fresh);
+  // the change log before the facts (beside the raw events, which the rollup never reads): a
+  // crash after it is repaired by the client's retry (facts are unions)
+  await Promise.all([missing.size ? logChanges(services, missing.values()) : undefined, fresh.length ? events.putRaw(fresh) : undefined]);
   if (missing.size) await events.putFacts(missing.values());
   const duplicates = accepted.length - fresh.length;
   const result: IngestResult = { success: true, accepted: fresh.length, duplicates, rejected };
