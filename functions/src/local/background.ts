@@ -10,7 +10,8 @@ import { log } from '../log';
 import type { Services } from '../services';
 
 export function startBackground(services: Services, opts: { debounceMs?: number } = {}) {
-  const debounce = opts.debounceMs ?? 1500;
+  // new facts become readable to the rollup once they are older than the change log's lag
+  const debounce = Math.max(opts.debounceMs ?? 1500, services.config.SEXTANT_CHANGELOG_LAG_MS + 500);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let again = false;
