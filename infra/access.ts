@@ -24,6 +24,8 @@ export const PARTITIONS = {
   rebuilds: ['REBUILD#*'], // segmented rebuild runs and their recomputed facts (7-day TTL)
   asks: ['ASKS'], // customer asks
   accounts: ['ACCOUNT#*'], // account membership from Segment group calls
+  changeLog: ['CHG#*'], // new facts per ingest request, the rollup's input (hour bucket x partition)
+  rollupState: ['USTATE#*', 'RPART#*', 'RSHARD#*'], // per-shard user state, partial rollups, run journal
 } as const;
 
 const P = PARTITIONS;
@@ -40,8 +42,10 @@ export const INGEST_ACCESS: TableGrant[] = [
   { actions: ['dynamodb:BatchGetItem'], partitions: [...P.rawEvents, ...P.userFacts, ...P.surveys] },
   // EventStore.putRaw / putFacts / putKpis / logRejections; AskStore.putMembers (group calls)
   { actions: ['dynamodb:BatchWriteItem'], partitions: [...P.rawEvents, ...P.userFacts, ...P.surveys, ...P.kpis, ...P.rejections, ...P.accounts] },
-  // EventStore.countIngest (INGEST#<p>/DAY#), AnalyticsStore.markDirty (META/ROLLUP)
+  // EventStore.countIngest (INGEST#<p>/DAY#), AnalyticsStore.markDirty (META/ROLLUP, after KPI values)
   { actions: ['dynamodb:UpdateItem'], partitions: [...P.ingestDays, ...P.meta] },
+  // RollupStore.putChange: the change log, written before the facts
+  { actions: ['dynamodb:PutItem'], partitions: P.changeLog },
 ];
 
 /**
@@ -60,14 +64,18 @@ export const API_ACCESS: TableGrant[] = [
 ];
 
 /**
- * Scheduled worker (analytics/jobs.ts runScheduledWork): the rollup reads the roadmap, user
- * and survey facts and its own state, rewrites rollups (puts + stale deletes) and its state.
- * No Scan: on AWS, DynamoDB TTL (expiresAt) expires raw events and rejection samples, so the
- * worker never runs the retention purge (SEXTANT_TTL_ENABLED=1) and never reads the whole table.
+ * Scheduled worker (analytics/jobs.ts runScheduledWork) and the rollup's shard and merge jobs:
+ * the coordinator reads the change log and its cursor; shard runs read and conditionally put
+ * user states, partials and their journal; the merge reads the partials and puts the rollups
+ * (conditional puts, stale deletes). No Scan: on AWS, DynamoDB TTL (expiresAt) expires raw
+ * events, rejection samples and change-log entries, so the worker never runs the retention
+ * purge (SEXTANT_TTL_ENABLED=1) and never reads the whole table.
  */
 export const WORKER_ACCESS: TableGrant[] = [
-  { actions: ['dynamodb:GetItem', 'dynamodb:Query'], partitions: [...P.roadmap, ...P.userFacts, ...P.surveys, ...P.rollups, ...P.meta] },
-  { actions: ['dynamodb:BatchWriteItem'], partitions: P.rollups },
+  { actions: ['dynamodb:GetItem', 'dynamodb:Query'], partitions: [...P.roadmap, ...P.userFacts, ...P.surveys, ...P.rollups, ...P.meta, ...P.changeLog, ...P.rollupState] },
+  { actions: ['dynamodb:BatchGetItem'], partitions: P.rollupState },
+  { actions: ['dynamodb:BatchWriteItem'], partitions: [...P.rollups, ...P.rollupState] },
+  { actions: ['dynamodb:PutItem'], partitions: [...P.rollups, ...P.rollupState] },
   { actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem'], partitions: P.meta },
 ];
 
@@ -81,7 +89,7 @@ export const WORKER_ACCESS: TableGrant[] = [
 export const JOBS_ACCESS: TableGrant[] = [
   ...WORKER_ACCESS,
   { actions: ['dynamodb:Scan'], partitions: 'any' },
-  { actions: ['dynamodb:BatchWriteItem'], partitions: [...P.rawEvents, ...P.rejections, ...P.userFacts, ...P.surveys] },
+  { actions: ['dynamodb:BatchWriteItem'], partitions: [...P.rawEvents, ...P.rejections, ...P.userFacts, ...P.surveys, ...P.changeLog] },
   // the segmented rebuild's run state and recomputed facts
   { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'], partitions: P.rebuilds },
 ];

@@ -15,6 +15,9 @@ const RUNTIME_KEYS = [
   'SEXTANT_RATE_LIMIT_PER_MINUTE',
   'SEXTANT_CREDENTIAL_CACHE_SECONDS',
   'SEXTANT_LOG_LEVEL',
+  'SEXTANT_ROLLUP_SHARDS',
+  'SEXTANT_CHANGELOG_PARTITIONS',
+  'SEXTANT_CHANGELOG_LAG_MS',
 ] as const;
 
 export interface SextantSettings {
@@ -75,7 +78,7 @@ export const CONTEXT = {
  * rollup overlap the next tick once (the rollup is idempotent). Jobs: at least the queue event
  * source's maximum concurrency (see JOBS_MAX_CONCURRENCY), or SQS batches would be throttled.
  */
-export const DEFAULT_RESERVED_CONCURRENCY = { api: 20, ingest: 50, worker: 2, jobs: 5 } as const;
+export const DEFAULT_RESERVED_CONCURRENCY = { api: 20, ingest: 50, worker: 2, jobs: 16 } as const;
 
 
 const bool = (v: unknown) => v === true || v === 'true' || v === '1';

@@ -44,7 +44,7 @@ export const SIGN_IN_BURST = 10;
 const JOB_TIMEOUT = Duration.minutes(5);
 const WORKER_TIMEOUT = Duration.minutes(5);
 /** Queued jobs run at most this many at once (the event source's MaximumConcurrency); the jobs function's reserved concurrency must not be lower. */
-export const JOBS_MAX_CONCURRENCY = 4;
+export const JOBS_MAX_CONCURRENCY = 16;
 
 export class StatelessStack extends Stack {
   readonly api: SextantFunction;
@@ -89,7 +89,10 @@ export class StatelessStack extends Stack {
     // turns it off on accounts whose concurrency quota is too small to carve reservations from.
     const reserved = settings.reservedConcurrency || undefined;
     if (reserved && reserved.jobs < JOBS_MAX_CONCURRENCY) throw new Error(`sextant:reservedConcurrency.jobs must be at least the job queue's maximum concurrency (${JOBS_MAX_CONCURRENCY})`);
-    const common = { table, logRetention: settings.logRetention, logRemovalPolicy, environment: { ...settings.runtime } };
+    // rollup fan-out (docs/key-layout.md "Incremental rollups"): shards, change-log partitions and
+    // the change log's read lag; an operator may override them through sextant:runtime
+    const rollupEnv = { SEXTANT_ROLLUP_SHARDS: '16', SEXTANT_CHANGELOG_PARTITIONS: '32', SEXTANT_CHANGELOG_LAG_MS: '15000' };
+    const common = { table, logRetention: settings.logRetention, logRemovalPolicy, environment: { ...rollupEnv, ...settings.runtime } };
     this.api = new SextantFunction(this, 'Api', {
       ...common,
       entry: lambdaEntry('api'),
@@ -125,7 +128,7 @@ export class StatelessStack extends Stack {
       // the rollup holds the facts of its window in memory; memory also buys CPU on Lambda
       memorySize: 2048,
       // DynamoDB TTL (expiresAt) expires raw events and rejection samples: no daily purge scan
-      environment: { ...common.environment, SEXTANT_TTL_ENABLED: '1' },
+      environment: { ...common.environment, SEXTANT_TTL_ENABLED: '1', SEXTANT_QUEUE_URL: this.queue.queueUrl },
     });
     this.jobs = new SextantFunction(this, 'Jobs', {
       ...common,
@@ -136,15 +139,18 @@ export class StatelessStack extends Stack {
       serviceName: 'jobs',
       reservedConcurrency: reserved?.jobs,
       timeout: JOB_TIMEOUT,
-      // the segmented rebuild fans out over its own queue
-      environment: { ...common.environment, SEXTANT_QUEUE_URL: this.queue.queueUrl },
       memorySize: 2048,
+      // the segmented rebuild and the rollup's shard jobs fan out over their own queue
+      environment: { ...common.environment, SEXTANT_QUEUE_URL: this.queue.queueUrl },
     });
     // the API may enqueue jobs (SEXTANT_QUEUE_URL): send only, no receive, delete or purge
     this.api.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
-    this.jobs.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
+    // the worker's tick fans the rollup out (one message per shard job, then the merge); a
+    // forced rollup from the queue does the same, and the segmented rebuild enqueues its own steps
+    for (const f of [this.worker, this.jobs]) f.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
+    // shard jobs run side by side (one invocation per message); each takes seconds
     this.jobs.fn.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: JOBS_MAX_CONCURRENCY }),
+      new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: JOBS_MAX_CONCURRENCY }),
     );
 
     // ---- every minute (sextant:rollupEveryMinutes): the worker rolls up when data changed ----

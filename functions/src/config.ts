@@ -54,6 +54,12 @@ export const ConfigSchema = z.object({
   SEXTANT_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SEXTANT_SMTP_URL must be smtp://… or smtps://…').optional(),
   SEXTANT_MAIL_FROM: z.string().min(3).default('Sextant <sextant@localhost>'),
   SEXTANT_EMAIL_TRANSPORT: z.enum(['auto', 'smtp', 'ses', 'outbox']).default('auto'),
+  /** rollup shards (users per shard are rolled up independently); a power of two. Changing it re-seeds the rollup state. */
+  SEXTANT_ROLLUP_SHARDS: z.coerce.number().int().refine((n) => n >= 1 && n <= 1024 && (n & (n - 1)) === 0, 'must be a power of two from 1 to 1024').default(2),
+  /** change-log partitions per hour bucket (spreads ingest's change-log writes) */
+  SEXTANT_CHANGELOG_PARTITIONS: z.coerce.number().int().min(1).max(256).default(4),
+  /** the rollup reads the change log up to now − this lag (ms), so a slow in-flight write is never skipped */
+  SEXTANT_CHANGELOG_LAG_MS: z.coerce.number().int().min(0).max(300_000).default(2000),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -8,6 +8,7 @@ import { EventStore } from './store/event-store';
 import { IterationStore } from './store/iteration-store';
 import { KeyStore } from './store/key-store';
 import { ReviewStore } from './store/review-store';
+import { RollupStore } from './store/rollup-store';
 import { RoadmapStore } from './store/roadmap-store';
 import { SubscriptionStore } from './store/subscription-store';
 
@@ -19,6 +20,7 @@ export interface Services {
   events: EventStore;
   analytics: AnalyticsStore;
   asks: AskStore;
+  rollups: RollupStore;
   reviews: ReviewStore;
   iterations: IterationStore;
   subscriptions: SubscriptionStore;
@@ -31,7 +33,9 @@ export interface Services {
   markDirty: () => Promise<void>;
   /** AWS: hand a background job to the worker's queue (absent locally: jobs run inline) */
   enqueue?: (job: { job: 'rollup' } | { job: 'rebuild'; fix?: boolean } | { job: 'purge' }) => Promise<void>;
-  /** local server: called after markDirty to schedule a rollup soon */
+  /** AWS worker: send rollup shard / merge jobs to the queue (absent locally: run in-process) */
+  fanOut?: (jobs: Record<string, unknown>[], delaySeconds?: number) => Promise<void>;
+  /** local server: called after markDirty or new facts to schedule a rollup soon */
   onDirty?: () => void;
   /** local server: start background work (rollups, retention); returns a stop function */
   startBackground?: () => () => Promise<void>;
@@ -49,6 +53,7 @@ export function createServices(config: Config, store: Store, pseudonymKey: Buffe
     events: new EventStore(store),
     analytics: new AnalyticsStore(store),
     asks: new AskStore(store),
+    rollups: new RollupStore(store),
     reviews: new ReviewStore(store),
     iterations: new IterationStore(store),
     subscriptions: new SubscriptionStore(store),

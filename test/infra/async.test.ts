@@ -66,7 +66,8 @@ describe('job queue', () => {
       FunctionName: { Ref: logicalId(sextant.stateless.jobs.fn) },
       EventSourceArn: { 'Fn::GetAtt': [logicalId(sextant.stateless.queue), 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BatchSize: 5,
+      // one rollup shard job per invocation, shards side by side
+      BatchSize: 1,
       ScalingConfig: { MaximumConcurrency: JOBS_MAX_CONCURRENCY },
     });
     const fn = stateless.findResources('AWS::Lambda::Function')[logicalId(sextant.stateless.jobs.fn)].Properties;

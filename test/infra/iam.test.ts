@@ -25,7 +25,12 @@ const sample = {
   rollupState: K.rollupState().PK,
   ingestDay: K.ingestDay('2026-10-01', 17).PK,
   rejection: K.rejection('2026-10-01', '2026-10-01T00:00:00Z', '1').PK,
+  changeLog: K.changeLog('2026-10-01T13', 7, 1790000000000, 'x').PK,
+  userState: K.userState(3, 'u').PK,
+  partial: K.epicPartial(3, 'virtual-try-on', 28).PK,
+  journal: K.shardCommit(3, 9).PK,
 };
+const rollupInternals = [sample.userState, sample.partial, sample.journal];
 const managed = [sample.roadmapHead, sample.roadmapV3, sample.credential, sample.keys, sample.reviews, sample.iterations];
 const measured = [sample.rawEvent, sample.userFact, sample.survey, sample.kpi, sample.kpiNames, sample.rollup];
 const WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
@@ -49,6 +54,13 @@ describe('ingest function', () => {
     expect(allows(s(), 'dynamodb:BatchWriteItem', [sample.rawEvent, sample.userFact, sample.survey, sample.kpi, sample.kpiNames, sample.rejection])).toBe(true);
     expect(allows(s(), 'dynamodb:UpdateItem', [sample.ingestDay])).toBe(true);
     expect(allows(s(), 'dynamodb:UpdateItem', [sample.rollupState])).toBe(true);
+  });
+
+  it('writes the change log (PutItem on CHG# only), never the rollup state, partials or journal', () => {
+    expect(allows(s(), 'dynamodb:PutItem', [sample.changeLog])).toBe(true);
+    for (const pk of [...rollupInternals, sample.rawEvent, sample.userFact, sample.rollup, sample.rollupState]) expect(allows(s(), 'dynamodb:PutItem', [pk]), pk).toBe(false);
+    for (const action of WRITES) for (const pk of rollupInternals) expect(allows(s(), action, [pk]), `${action} ${pk}`).toBe(false);
+    expect(allows(s(), 'dynamodb:Query', [sample.changeLog])).toBe(false);
   });
 
   it('cannot delete items, nor write or read the roadmap, keys, credentials, reviews, iterations or rollups', () => {
@@ -121,6 +133,22 @@ describe('worker and jobs functions', () => {
     expect(allows(s, 'dynamodb:UpdateItem', [sample.rollupState])).toBe(true);
   });
 
+  it('the rollup fan-out reads the change log and keeps user state, partials and journal (conditional puts), and sends its shard jobs to the queue', () => {
+    for (const which of ['worker', 'jobs'] as const) {
+      const s = statementsOf(which);
+      expect(allows(s, 'dynamodb:Query', [sample.changeLog])).toBe(true);
+      for (const pk of rollupInternals) {
+        expect(allows(s, 'dynamodb:Query', [pk]) && allows(s, 'dynamodb:GetItem', [pk]), pk).toBe(true);
+        expect(allows(s, 'dynamodb:PutItem', [pk]) && allows(s, 'dynamodb:BatchWriteItem', [pk]), pk).toBe(true);
+      }
+      expect(allows(s, 'dynamodb:BatchGetItem', [sample.userState])).toBe(true);
+      expect(allows(s, 'dynamodb:PutItem', [sample.rollup])).toBe(true);
+      // the change log is the ingest function's: the worker only reads it (and the purge expires it)
+      expect(allows(s, 'dynamodb:PutItem', [sample.changeLog])).toBe(false);
+      expect(s.flatMap(actionsOf).filter((a) => a.startsWith('sqs:') && !['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'].includes(a))).toEqual(['sqs:SendMessage']);
+    }
+  });
+
   it('the scheduled worker never scans, nor deletes raw events (DynamoDB TTL expires them on AWS)', () => {
     const s = statementsOf('worker');
     expect(allows(s, 'dynamodb:Scan')).toBe(false);
@@ -135,7 +163,7 @@ describe('worker and jobs functions', () => {
   it('queued jobs: the rebuild and the purge on request scan (table-wide, read-only) and batch-delete raw events and rejections', () => {
     const s = statementsOf('jobs');
     expect(allows(s, 'dynamodb:Scan')).toBe(true);
-    expect(allows(s, 'dynamodb:BatchWriteItem', [sample.rawEvent, sample.rejection])).toBe(true);
+    expect(allows(s, 'dynamodb:BatchWriteItem', [sample.rawEvent, sample.rejection, sample.changeLog])).toBe(true);
   });
 
   it('merges partitions per action, so a batch spanning two grants is allowed', () => {

@@ -8,15 +8,19 @@ import { factsOf } from '../ingest/ingest';
 import type { Services } from '../services';
 import type { RawEvent } from '../store/event-store';
 import { K } from '../store/keys';
-import { runRollup } from './rollup';
+import { runMergeJob, runRollup, runShard } from './rollup';
 import { runDigests } from '../digests/run';
 
 /**
- * Delete raw events and rejection logs past their retention (DynamoDB TTL does this on AWS;
- * dynalite has no TTL). Aggregate facts are kept: they are what outcomes are computed from.
+ * Delete raw events and rejection logs past their retention, and consumed change-log entries
+ * (DynamoDB TTL does this on AWS; dynalite has no TTL). Aggregate facts are kept: they are what outcomes are computed from.
  */
 export async function purgeExpired(services: Services): Promise<{ deleted: number }> {
-  return { deleted: await services.events.purgeExpired(Math.floor(services.now() / 1000)) };
+  const deleted = await services.events.purgeExpired(Math.floor(services.now() / 1000));
+  // change-log entries a day behind the rollup's cursor are consumed (their facts are in the user states)
+  const cursor = await services.rollups.cursor();
+  if (cursor) await services.rollups.purgeChanges(cursor.cursor - 86_400_000);
+  return { deleted };
 }
 
 export interface RebuildReport {
@@ -36,7 +40,8 @@ export interface RebuildReport {
 /**
  * Recompute every aggregate fact from the raw events and compare with what is stored. Months
  * older than the raw-event retention are skipped (their raw events may be gone by design).
- * With `fix`, stored facts are replaced by the recomputed ones and a rollup is forced.
+ * With `fix`, stored facts are replaced by the recomputed ones and the rollup state of every
+ * shard is re-seeded from the facts (a user state may hold a fact that was removed).
  */
 export async function rebuild(services: Services, opts: { fix?: boolean } = {}): Promise<RebuildReport> {
   const { events } = services;
@@ -85,7 +90,7 @@ export async function rebuild(services: Services, opts: { fix?: boolean } = {}):
   if (opts.fix && (puts.length || deletes.length)) {
     await Promise.all([events.putFacts(puts), events.deleteFacts(deletes)]);
     await services.markDirty();
-    await runRollup(services, { force: true });
+    await runRollup(services, { force: true, reseed: true });
     report.fixed = true;
   }
   return report;
@@ -105,12 +110,23 @@ export const QueuedJob = z.discriminatedUnion('job', [
   z.object({ job: z.literal('rollup') }),
   z.object({ job: z.literal('rebuild'), fix: z.boolean().default(false) }),
   z.object({ job: z.literal('purge') }),
+  // the rollup's fan-out (sent by the minute tick): one shard's new facts, then the merge
+  z.object({
+    job: z.literal('rollup-shard'),
+    shard: z.number().int().min(0).max(1023),
+    users: z.record(z.string(), z.object({ a: z.string(), k: z.record(z.string(), z.string()).optional() })).default({}),
+    surveys: z.array(z.object({ id: z.string(), d: z.string(), scope: z.string(), sc: z.enum(['csat', 'nps']), s: z.number() })).default([]),
+    seed: z.boolean().optional(),
+  }),
+  z.object({ job: z.literal('rollup-merge'), computedAt: z.string().optional(), gen: z.number().optional() }),
 ]);
 
 /** A job from the queue (re-attribution after a signal change, a rebuild, a purge). */
 export async function runQueuedJob(services: Services, body: unknown) {
   const job = QueuedJob.parse(body);
   if (job.job === 'rollup') return runRollup(services, { force: true });
+  if (job.job === 'rollup-shard') return runShard(services, job);
+  if (job.job === 'rollup-merge') return runMergeJob(services, job);
   if (job.job === 'rebuild') return rebuild(services, { fix: job.fix });
   return purgeExpired(services);
 }

@@ -1,15 +1,35 @@
 /**
- * The rollup job: per-user facts → per-epic rollups (adoption series, DiD sums) and per-month
- * rollups (daily active users, daily satisfaction sums). Everything is recomputed and written
- * with plain puts, so running it twice, or crashing half-way, is harmless. Changing an epic's
- * signals re-attributes history here, without re-ingesting.
+ * Incremental rollups (docs/key-layout.md "Incremental rollups"): the work of a run follows the
+ * facts that are new since the last run, plus the epics whose definition changed, not history.
+ *
+ * - Ingest writes a change log (the new facts of each request) before the facts.
+ * - The coordinator (`runRollup`, the minute tick) reads the change log from its cursor to
+ *   now − LAG, groups the facts by user shard and runs one shard job per touched shard (AWS:
+ *   messages on the worker's queue; locally in-process), then merges.
+ * - A shard run keeps per-user state (days active, usage days) and per (epic window, shard) and
+ *   (month, shard) summable partial rollups. Its result is committed as ONE journal item
+ *   (conditional put of sequence r: the commit; a concurrent run loses and retries), then
+ *   materialised idempotently: states and partials carry the sequence that wrote them and are
+ *   only replaced by a later one. A crashed run's commit is finished by the next run or merge.
+ * - An epic whose signals / ship date / windows changed has its partial recomputed from the
+ *   shard's user states (history of that epic only).
+ * - The merge sums the shards' partials: the per-epic rollup it writes equals
+ *   rollupEpic(all users, epic, W, today) exactly (every numeric leaf is a sum over users).
  */
+import { randomBytes } from 'node:crypto';
 import { rollupEpic } from '../../../shared/attribution';
-import type { SatisfactionDay, UserActivity } from '../../../shared/outcome-types';
-import { addDays, dateOfDay, dayNumber, todayUtc } from '../../../shared/primitives';
-import { windowsOf } from '../../../shared/roadmap';
+import type { EpicRollup, SatisfactionDay, UserActivity } from '../../../shared/outcome-types';
+import { addDays, dateOfDay, todayUtc } from '../../../shared/primitives';
+import { windowsOf, type Epic } from '../../../shared/roadmap';
+import { addSummable, canonicalJson, dayBlocks, decodeDays, diffSummable, encodeDays, flattenLeaves, truncateRollup, unflattenLeaves, type Summable } from '../../../shared/rollup-merge';
+import { mergeFactsInto, toActivity, toCompact, unionActivity, type CompactFacts } from '../../../shared/user-state';
+import { dayNumber } from '../../../shared/primitives';
+import { shardOf } from '../ingest/pseudonymize';
+import { hourOf } from '../ingest/change-log';
 import type { Services } from '../services';
 import type { MonthRollup, StoredEpicRollup } from '../store/analytics-store';
+import { K } from '../store/keys';
+import type { ChangeEntry, Cursor } from '../store/rollup-store';
 
 /** Months (YYYY-MM) covering [from, to]. */
 export function monthsBetween(from: string, to: string): string[] {
@@ -29,6 +49,14 @@ export function monthsBetween(from: string, to: string): string[] {
 
 /** How far back the product-wide trends reach. */
 export const TREND_DAYS = 180;
+/** Bump when rollupEpic's output changes meaning: every partial is then recomputed. */
+const ROLLUP_FORMAT = 2;
+/** A fresh cursor (first run, re-seed) starts this far back: recent change-log entries are re-applied (a no-op when already in the facts). */
+const SEED_MARGIN_MS = 10 * 60_000;
+/** Journal parts stay under this many bytes (the item limit is 400 KB). */
+const PART_BYTES = 300_000;
+/** AWS: the merge job waits this long after the shard jobs are sent. */
+const MERGE_DELAY_S = 20;
 
 export interface RollupResult {
   ran: boolean;
@@ -37,7 +65,13 @@ export interface RollupResult {
   epics: number;
   months: number;
   ms: number;
+  /** shard jobs run (locally) or sent (AWS) */
+  shards?: number;
+  /** the change log is consumed up to this time (ISO) */
+  cursor?: string;
 }
+
+type Survey = NonNullable<ChangeEntry['s']>[number];
 
 /** Satisfaction sums per (date, scope, scale) from survey facts. */
 export function satisfactionDays(responses: { d: string; scope: string; sc: 'csat' | 'nps'; s: number }[]): SatisfactionDay[] {
@@ -46,69 +80,600 @@ export function satisfactionDays(responses: { d: string; scope: string; sc: 'csa
     const k = `${r.d}|${r.scope}|${r.sc}`;
     let x = map.get(k);
     if (!x) map.set(k, (x = { date: r.d, scope: r.scope, scale: r.sc, n: 0, sum: 0, sumSq: 0, promoters: 0, detractors: 0 }));
-    const s = Number(r.s);
-    x.n++;
-    x.sum += s;
-    x.sumSq += s * s;
-    if (r.sc === 'nps') {
-      if (s >= 9) x.promoters++;
-      else if (s <= 6) x.detractors++;
-    }
+    addSatisfaction(x, Number(r.s), r.sc);
   }
-  return [...map.values()].sort((a, b) => a.date.localeCompare(b.date) || a.scope.localeCompare(b.scope) || a.scale.localeCompare(b.scale));
+  return [...map.values()].sort(bySatKey);
 }
 
-/** Run the rollup when data changed since the last one (or always with `force`). */
-export async function runRollup(services: Services, opts: { force?: boolean } = {}): Promise<RollupResult> {
+function addSatisfaction(x: { n: number; sum: number; sumSq: number; promoters: number; detractors: number }, s: number, sc: 'csat' | 'nps') {
+  x.n++;
+  x.sum += s;
+  x.sumSq += s * s;
+  if (sc === 'nps') {
+    if (s >= 9) x.promoters++;
+    else if (s <= 6) x.detractors++;
+  }
+}
+
+const bySatKey = (a: SatisfactionDay, b: SatisfactionDay) => a.date.localeCompare(b.date) || a.scope.localeCompare(b.scope) || a.scale.localeCompare(b.scale);
+
+/** Shard of a survey response (by message id; responses carry no user). FNV-1a. */
+export function surveyShard(messageId: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < messageId.length; i++) h = Math.imul(h ^ messageId.charCodeAt(i), 0x01000193) >>> 0;
+  return h % shards;
+}
+
+// ---------------------------------------------------------------------------------------
+// epic definitions
+// ---------------------------------------------------------------------------------------
+
+interface EpicWindow {
+  epic: { id: string; shippedAt: string; signals: Epic['signals'] };
+  w: number;
+  /** partial key (SK) within a shard */
+  sk: string;
+  /** definition signature: a partial computed under another one is recomputed */
+  def: string;
+  /** rollupEpic of no users: the shape the flat partial is laid into */
+  template: EpicRollup;
+  /** per-day blocks of the flat leaves (stored as day-over-day differences) */
+  blocks: { offset: number; stride: number }[];
+}
+
+async function epicWindows(services: Services): Promise<EpicWindow[]> {
+  const doc = (await services.roadmaps.get())?.roadmap;
+  const out: EpicWindow[] = [];
+  for (const e of doc?.epics ?? []) {
+    if (e.status !== 'shipped' || !e.shippedAt) continue;
+    for (const w of windowsOf(e)) {
+      const epic = { id: e.id, shippedAt: e.shippedAt, signals: e.signals };
+      const template = rollupEpic([], epic, w);
+      const blocks = dayBlocks(template as never, w);
+      out.push({ epic, w, sk: K.epicPartial(0, e.id, w).SK, def: `${ROLLUP_FORMAT}|${e.shippedAt}|${w}|${template.signalKey}|${flattenLeaves(template as never).length}`, template, blocks });
+    }
+  }
+  return out;
+}
+
+/** A shard's rollup of an epic window as stored: flat numeric leaves, per-day arrays as day-over-day differences. */
+const flatRollup = (users: Iterable<UserActivity>, ew: EpicWindow) => encodeDays(flattenLeaves(rollupEpic(users, ew.epic, ew.w) as never), ew.blocks, ew.w);
+
+// ---------------------------------------------------------------------------------------
+// month partials: { a: { date: distinct active users }, s: { "date|scope|scale": sums } }
+// ---------------------------------------------------------------------------------------
+
+interface MonthPartial {
+  a?: Record<string, number>;
+  s?: Record<string, { n: number; sum: number; sumSq: number; promoters: number; detractors: number }>;
+}
+
+function monthOf(day: number) {
+  return dateOfDay(day).slice(0, 7);
+}
+
+function addActiveDays(months: Map<string, MonthPartial>, days: Iterable<number>) {
+  for (const d of days) {
+    const date = dateOfDay(d);
+    let m = months.get(date.slice(0, 7));
+    if (!m) months.set(date.slice(0, 7), (m = {}));
+    (m.a ??= {})[date] = ((m.a ?? {})[date] ?? 0) + 1;
+  }
+}
+
+function addSurvey(months: Map<string, MonthPartial>, s: Survey) {
+  let m = months.get(s.d.slice(0, 7));
+  if (!m) months.set(s.d.slice(0, 7), (m = {}));
+  const k = `${s.d}|${s.scope}|${s.sc}`;
+  const x = ((m.s ??= {})[k] ??= { n: 0, sum: 0, sumSq: 0, promoters: 0, detractors: 0 });
+  addSatisfaction(x, Number(s.s), s.sc);
+}
+
+// ---------------------------------------------------------------------------------------
+// the journal
+// ---------------------------------------------------------------------------------------
+
+/** One record of a run's journal. */
+type Rec =
+  | { k: 'u'; id: string; v: CompactFacts }
+  | { k: 's'; id: string; v: Omit<Survey, 'id'> }
+  /** sparse delta of an epic partial (flat leaves) / month partial */
+  | { k: 'd'; sk: string; def?: string; v: Summable }
+  /** full replacement of a partial */
+  | { k: 'f'; sk: string; def?: string; v: Summable };
+
+function toParts(recs: Rec[]): { j: string }[] {
+  const parts: { j: string }[] = [];
+  let cur: string[] = [];
+  let bytes = 0;
+  for (const r of recs) {
+    const s = JSON.stringify(r);
+    if (bytes + s.length > PART_BYTES && cur.length) {
+      parts.push({ j: `[${cur.join(',')}]` });
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(s);
+    bytes += s.length + 1;
+  }
+  if (cur.length) parts.push({ j: `[${cur.join(',')}]` });
+  return parts;
+}
+
+async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<unknown>): Promise<void> {
+  let i = 0;
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
+    while (i < items.length) await fn(items[i++]);
+  }));
+}
+
+/** Apply a committed run to states and partials; idempotent, and safe beside a later run. */
+async function materialise(services: Services, shard: number, commit: { seq: number; runId: string }, recs?: Rec[], known?: Map<string, Record<string, any>>): Promise<void> {
+  const r = services.rollups;
+  recs ??= (await r.parts(shard, commit.seq, commit.runId)).flatMap((p) => JSON.parse(p.j as string) as Rec[]);
+  const { seq } = commit;
+  await pool(recs, 16, async (rec) => {
+    if (rec.k === 'u') return r.putStateIfOlder({ ...K.userState(shard, rec.id), ...rec.v }, seq);
+    if (rec.k === 's') return r.putStateIfOlder({ ...K.surveyState(shard, rec.id), ...rec.v }, seq);
+    const key = { PK: K.partialPartition(shard), SK: rec.sk };
+    for (let attempt = 0; attempt < 20; attempt++) {
+      // the run's own commit starts from the partials it read (a conflicting writer makes the put fail: re-read)
+      const p = attempt === 0 && known ? known.get(rec.sk) : await r.partial(key);
+      if (p && Number(p.seq) >= seq) return;
+      let v: Summable;
+      if (rec.k === 'f') v = rec.v;
+      else if (rec.sk.startsWith('E#')) {
+        // an epic delta applies only to the partial it was computed against
+        if (!p || p.def !== rec.def) return;
+        v = addSummable(JSON.parse(p.j as string) as Summable, rec.v);
+      } else v = addSummable((p ? JSON.parse(p.j as string) : {}) as Summable, rec.v);
+      if (await r.putPartial({ ...key, seq, ...(rec.def ? { def: rec.def } : {}), j: JSON.stringify(v) }, p ? Number(p.seq) : undefined)) return;
+    }
+    throw new Error(`partial ${rec.sk} of shard ${shard}: too many concurrent writers`);
+  });
+  await r.setHead(shard, seq);
+}
+
+/** Finish a committed-but-not-materialised run of the shard (a crash after its commit). */
+async function settle(services: Services, shard: number): Promise<number> {
+  const [c, mat] = await Promise.all([services.rollups.latestCommit(shard), services.rollups.head(shard)]);
+  if (c && c.seq > mat) await materialise(services, shard, c);
+  return c?.seq ?? 0;
+}
+
+// ---------------------------------------------------------------------------------------
+// shard run
+// ---------------------------------------------------------------------------------------
+
+export interface ShardJob {
+  shard: number;
+  /** new facts per user of this shard */
+  users?: Record<string, CompactFacts>;
+  surveys?: Survey[];
+  /** rebuild the shard's state from the durable facts (first run, shard count change, rebuild --fix) */
+  seed?: boolean;
+}
+
+export interface ShardResult {
+  committed: boolean;
+  seq: number;
+  users: number;
+  recomputed: number;
+  deltas: number;
+}
+
+/** Roll one shard up; retried when a concurrent run of the same shard commits first. */
+/** What an in-process coordinator already holds (locally): the epic definitions, and the seed read once for every shard. */
+export interface ShardContext {
+  defs?: EpicWindow[];
+  seed?: { months: string[]; users: Map<number, Map<string, UserActivity>>; surveys: Map<number, Map<string, Survey>> };
+}
+
+export async function runShard(services: Services, job: ShardJob, ctx: ShardContext = {}): Promise<ShardResult> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const r = await shardAttempt(services, job, attempt === 0 ? ctx : { seed: ctx.seed });
+    if (r) return r;
+  }
+  throw new Error(`rollup shard ${job.shard}: lost the commit 8 times in a row`);
+}
+
+async function shardAttempt(services: Services, job: ShardJob, ctx: ShardContext): Promise<ShardResult | null> {
+  const { rollups } = services;
+  const { shard } = job;
+  const last = await settle(services, shard);
+  const seq = last + 1;
+  const [defs, partialItems] = await Promise.all([ctx.defs ?? epicWindows(services), rollups.partials(shard)]);
+  const partials = new Map(partialItems.map((p) => [p.SK as string, p]));
+  const recs: Rec[] = [];
+
+  let all: Map<string, UserActivity> | undefined;
+  const facts = new Map(Object.entries(job.users ?? {}).map(([u, f]) => [u, toActivity(f)]));
+  const months = job.seed ? (ctx.seed?.months ?? (await seedMonths(services, defs))) : [];
+  if (job.seed) {
+    all = ctx.seed ? new Map(ctx.seed.users.get(shard) ?? []) : await seedUsers(services, shard, months);
+    for (const [u, f] of facts) mergeFactsInto(all.get(u) ?? (all.set(u, { active: new Set(), usage: new Map() }), all.get(u)!), f);
+  }
+
+  // touched users: old state ∪ new facts
+  const changed: { id: string; old: UserActivity; next: UserActivity; added: number[] }[] = [];
+  if (!job.seed && facts.size) {
+    const old = await rollups.userStates(shard, [...facts.keys()]);
+    for (const [id, f] of facts) {
+      const prev = toActivity(old.get(id) as CompactFacts | undefined);
+      const u = unionActivity(prev, f);
+      if (u.changed) changed.push({ id, old: prev, next: u.next, added: u.added });
+    }
+  }
+
+  const stale = job.seed ? defs : defs.filter((d) => partials.get(d.sk)?.def !== d.def);
+  if (stale.length && !all) {
+    all = new Map((await rollups.allUserStates(shard)).map((i) => [(i.SK as string).slice(2), toActivity(i as never)]));
+    for (const c of changed) all.set(c.id, c.next);
+  }
+  for (const d of stale) recs.push({ k: 'f', sk: d.sk, def: d.def, v: flatRollup(all!.values(), d) });
+  if (changed.length) {
+    const next = changed.map((c) => c.next);
+    const old = changed.map((c) => c.old);
+    for (const d of defs) {
+      if (stale.includes(d)) continue;
+      const delta = diffSummable(flatRollup(next, d), flatRollup(old, d));
+      if (delta !== undefined) recs.push({ k: 'd', sk: d.sk, def: d.def, v: delta });
+    }
+    for (const c of changed) recs.push({ k: 'u', id: c.id, v: toCompact(c.next) });
+  }
+
+  // months: distinct active users per day, satisfaction sums (surveys counted once per message id)
+  const monthDelta = new Map<string, MonthPartial>();
+  if (job.seed) {
+    for (const u of all!.values()) addActiveDays(monthDelta, u.active);
+    const surveys = ctx.seed ? new Map(ctx.seed.surveys.get(shard) ?? []) : await seedSurveys(services, shard, months);
+    for (const s of job.surveys ?? []) if (!surveys.has(s.id)) surveys.set(s.id, s);
+    for (const s of surveys.values()) addSurvey(monthDelta, s);
+    // replace every month partial and state item of the shard
+    const keepUsers = new Set(all!.keys());
+    const [oldUsers, oldSurveys] = await Promise.all([rollups.allUserStates(shard), rollups.allSurveyStates(shard)]);
+    const drop = [
+      ...oldUsers.filter((i) => !keepUsers.has((i.SK as string).slice(2))),
+      ...oldSurveys.filter((i) => !surveys.has((i.SK as string).slice(2))),
+      ...partialItems.filter((p) => (p.SK as string).startsWith('M#') && !monthDelta.has((p.SK as string).slice(2))),
+    ].map((i) => ({ PK: i.PK as string, SK: i.SK as string }));
+    await rollups.deleteKeys(drop);
+    await rollups.putStates([
+      // seq of the previous run: a concurrent run that commits `seq` first still replaces them
+      ...[...all!].map(([id, u]) => ({ ...K.userState(shard, id), ...toCompact(u), seq: last })),
+      ...[...surveys.values()].map(({ id, ...v }) => ({ ...K.surveyState(shard, id), ...v, seq: last })),
+    ]);
+    for (const [m, v] of monthDelta) recs.push({ k: 'f', sk: K.monthPartial(shard, m).SK, v: v as Summable });
+  } else {
+    for (const c of changed) addActiveDays(monthDelta, c.added);
+    const byId = new Map<string, Survey>();
+    for (const s of job.surveys ?? []) if (!byId.has(s.id)) byId.set(s.id, s);
+    if (byId.size) {
+      const seen = await rollups.surveyStates(shard, [...byId.keys()]);
+      for (const s of byId.values()) {
+        if (seen.has(s.id)) continue;
+        addSurvey(monthDelta, s);
+        const { id, ...v } = s;
+        recs.push({ k: 's', id, v });
+      }
+    }
+    for (const [m, v] of monthDelta) recs.push({ k: 'd', sk: K.monthPartial(shard, m).SK, v: v as Summable });
+  }
+
+  const result = { seq: last, users: changed.length, recomputed: stale.length, deltas: recs.filter((r) => r.k === 'd').length };
+  if (!recs.length) return { committed: false, ...result };
+  const runId = randomBytes(6).toString('base64url');
+  const parts = toParts(recs);
+  await rollups.putParts(shard, seq, runId, parts);
+  // the commit point; the loser's parts are dropped with this sequence's journal later
+  if (!(await rollups.commit(shard, { seq, runId, parts: parts.length, at: new Date().toISOString() }))) return null;
+  await materialise(services, shard, { seq, runId }, recs, partials);
+  await rollups.dropJournal(shard, seq - 2);
+  return { committed: true, ...result, seq };
+}
+
+/**
+ * First day whose facts the rollup needs: the product-wide trend horizon and every shipped
+ * epic's pre-window (what the full recomputation reads). Seeding covers it; a later epic whose
+ * pre-window starts earlier makes the coordinator re-seed with the wider horizon.
+ */
+function horizonFrom(today: string, defs: EpicWindow[]): string {
+  let from = addDays(today, -TREND_DAYS);
+  for (const d of defs) if (addDays(d.epic.shippedAt, -d.w) < from) from = addDays(d.epic.shippedAt, -d.w);
+  return from;
+}
+
+/** Months whose facts seed the user states: the horizon, through tomorrow (future-dated events). */
+async function seedMonths(services: Services, defs: EpicWindow[]): Promise<string[]> {
+  const today = todayUtc(services.now());
+  return monthsBetween(horizonFrom(today, defs), addDays(today, 1));
+}
+
+/** Locally: read the facts of the horizon once and split them by shard (one read instead of one per shard). */
+async function readSeed(services: Services, defs: EpicWindow[]): Promise<NonNullable<ShardContext['seed']>> {
+  const n = services.config.SEXTANT_ROLLUP_SHARDS;
+  const months = await seedMonths(services, defs);
+  const all = new Map<string, UserActivity>();
+  for (const month of months) await services.analytics.loadUserMonth(month, all);
+  const users = new Map<number, Map<string, UserActivity>>();
+  for (const [u, a] of all) {
+    const s = shardOf(u, n);
+    (users.get(s) ?? (users.set(s, new Map()), users.get(s)!)).set(u, a);
+  }
+  const surveys = new Map<number, Map<string, Survey>>();
+  for (const month of months) {
+    for (const x of await services.rollups.surveysOfMonth(month)) {
+      const id = K.parseSurvey(x.SK).messageId;
+      const s = surveyShard(id, n);
+      (surveys.get(s) ?? (surveys.set(s, new Map()), surveys.get(s)!)).set(id, { id, d: x.d, scope: x.scope, sc: x.sc, s: Number(x.s) });
+    }
+  }
+  return { months, users, surveys };
+}
+
+async function seedUsers(services: Services, shard: number, months: string[]): Promise<Map<string, UserActivity>> {
+  const n = services.config.SEXTANT_ROLLUP_SHARDS;
+  const users = new Map<string, UserActivity>();
+  for (const month of months) {
+    for (const sk of await services.rollups.userFactKeys(month, shard, n)) {
+      const { user, day, usageKey } = K.parseUserFact(sk);
+      if (shardOf(user, n) !== shard) continue;
+      let u = users.get(user);
+      if (!u) users.set(user, (u = { active: new Set(), usage: new Map() }));
+      u.active.add(day);
+      if (usageKey !== undefined) {
+        let s = u.usage.get(usageKey);
+        if (!s) u.usage.set(usageKey, (s = new Set()));
+        s.add(day);
+      }
+    }
+  }
+  return users;
+}
+
+async function seedSurveys(services: Services, shard: number, months: string[]): Promise<Map<string, Survey>> {
+  const n = services.config.SEXTANT_ROLLUP_SHARDS;
+  const out = new Map<string, Survey>();
+  for (const month of months) {
+    for (const s of await services.rollups.surveysOfMonth(month)) {
+      const id = K.parseSurvey(s.SK).messageId;
+      if (surveyShard(id, n) === shard) out.set(id, { id, d: s.d, scope: s.scope, sc: s.sc, s: Number(s.s) });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// merge
+// ---------------------------------------------------------------------------------------
+
+export interface MergeResult {
+  epics: number;
+  months: number;
+  skipped: number;
+}
+
+/** Sum the shards' partials into the per-epic and per-month rollups outcome and impact read. */
+export async function mergeRollups(services: Services, computedAt = new Date(services.now()).toISOString(), ctx: { defs?: EpicWindow[]; settled?: Set<number> } = {}): Promise<MergeResult> {
+  const n = services.config.SEXTANT_ROLLUP_SHARDS;
+  const shards = Array.from({ length: n }, (_, s) => s);
+  // finish any run that crashed after its commit (shards this process just ran are settled)
+  await pool(shards.filter((s) => !ctx.settled?.has(s)), 8, (s) => settle(services, s));
+  const [defs, parts] = await Promise.all([ctx.defs ?? epicWindows(services), Promise.all(shards.map((s) => services.rollups.partials(s)))]);
+  const today = todayUtc(services.now());
+  const bySk = new Map<string, { seq: number; def?: string; j: string }[]>();
+  for (const items of parts) for (const p of items) (bySk.get(p.SK as string) ?? (bySk.set(p.SK as string, []), bySk.get(p.SK as string)!)).push(p as never);
+
+  const rollups: (StoredEpicRollup & { mergeSeq: number })[] = [];
+  let skipped = 0;
+  for (const d of defs) {
+    const ps = (bySk.get(d.sk) ?? []).filter((p) => p.def === d.def);
+    if (ps.length !== n) {
+      skipped++;
+      continue;
+    }
+    const sum = new Float64Array(flattenLeaves(d.template as never).length);
+    for (const p of ps) {
+      const v = JSON.parse(p.j) as number[];
+      for (let i = 0; i < sum.length; i++) sum[i] += v[i] ?? 0;
+    }
+    const full = unflattenLeaves(d.template as never, decodeDays(sum, d.blocks, d.w)) as unknown as EpicRollup;
+    const r = truncateRollup(full, dayNumber(today) - dayNumber(d.epic.shippedAt) + 1);
+    rollups.push({ ...r, computedAt, mergeSeq: ps.reduce((a, p) => a + Number(p.seq), 0) });
+  }
+
+  const from = defs.reduce((f, d) => (addDays(d.epic.shippedAt, -d.w) < f ? addDays(d.epic.shippedAt, -d.w) : f), addDays(today, -TREND_DAYS));
+  const months = new Set(monthsBetween(from, today));
+  for (const sk of bySk.keys()) if (sk.startsWith('M#')) months.add(sk.slice(2));
+  const monthRollups: (MonthRollup & { mergeSeq: number })[] = [];
+  for (const month of [...months].sort()) {
+    const ps = bySk.get(K.monthPartial(0, month).SK) ?? [];
+    let acc: MonthPartial = {};
+    for (const p of ps) acc = addSummable(acc as Summable, JSON.parse(p.j) as Summable) as MonthPartial;
+    const active: Record<string, number> = {};
+    for (const date of Object.keys(acc.a ?? {}).sort()) if (acc.a![date] > 0) active[date] = acc.a![date];
+    const satisfaction = Object.entries(acc.s ?? {})
+      .filter(([, x]) => x.n > 0)
+      .map(([k, x]) => {
+        const [date, scope, scale] = [k.slice(0, 10), k.slice(11, k.lastIndexOf('|')), k.slice(k.lastIndexOf('|') + 1) as 'csat' | 'nps'];
+        return { date, scope, scale, n: x.n, sum: x.sum, sumSq: x.sumSq, promoters: x.promoters, detractors: x.detractors };
+      })
+      .sort(bySatKey);
+    monthRollups.push({ month, active, satisfaction, mergeSeq: ps.reduce((a, p) => a + Number(p.seq), 0) });
+  }
+
+  // only what changed is written (a read unit costs a fifth of a write unit): the stored rollups are read first
+  const [storedEpics, storedMonths] = await Promise.all([services.analytics.allEpicRollups(), services.analytics.monthRollups(monthRollups.map((m) => m.month))]);
+  const same = (a: Record<string, unknown> | undefined, b: Record<string, unknown>) => {
+    if (!a) return false;
+    const { PK: _p, SK: _s, computedAt: _c, ...x } = a;
+    const { computedAt: _d, ...y } = b;
+    return canonicalJson(x) === canonicalJson(y);
+  };
+  const epicByKey = new Map(storedEpics.map((r) => [`${r.epicId}#${r.windowDays}`, r as unknown as Record<string, unknown>]));
+  const monthByKey = new Map(storedMonths.map((m) => [m.month, m as unknown as Record<string, unknown>]));
+  await Promise.all([
+    services.analytics.putEpicRollupsIfNewer(rollups.filter((r) => !same(epicByKey.get(`${r.epicId}#${r.windowDays}`), r as never))),
+    services.analytics.putMonthRollupsIfNewer(monthRollups.filter((m) => !same(monthByKey.get(m.month), m as never))),
+  ]);
+  // rollups of epics that are no longer shipped, or of windows no longer used, are removed (and their partials)
+  const keep = new Set(defs.map((d) => `${d.epic.id}#${d.w}`));
+  const stale = storedEpics.filter((r) => !keep.has(`${r.epicId}#${r.windowDays}`));
+  if (stale.length) await services.analytics.deleteEpicRollups(stale);
+  const keepSk = new Set(defs.map((d) => d.sk));
+  const orphans = parts.flat().filter((p) => (p.SK as string).startsWith('E#') && !keepSk.has(p.SK as string));
+  if (orphans.length) await services.rollups.deleteKeys(orphans.map((p) => ({ PK: p.PK as string, SK: p.SK as string })));
+  return { epics: rollups.length, months: monthRollups.length, skipped };
+}
+
+// ---------------------------------------------------------------------------------------
+// coordinator
+// ---------------------------------------------------------------------------------------
+
+/** Read the change log in [from, to) and group its facts by shard. */
+async function readChanges(services: Services, from: number, to: number, shards: number) {
+  const jobs = new Map<number, { users: Map<string, UserActivity>; surveys: Survey[] }>();
+  const job = (s: number) => jobs.get(s) ?? (jobs.set(s, { users: new Map(), surveys: [] }), jobs.get(s)!);
+  let facts = 0;
+  const hours: string[] = [];
+  for (let h = Math.floor(from / 3_600_000) * 3_600_000; h < to; h += 3_600_000) hours.push(hourOf(h));
+  const partitions = Array.from({ length: services.config.SEXTANT_CHANGELOG_PARTITIONS }, (_, p) => p);
+  const pages = await Promise.all(hours.flatMap((hour) => partitions.map((p) => services.rollups.changes(hour, p, from, to))));
+  for (const entry of pages.flat()) {
+    for (const [u, f] of Object.entries(entry.u ?? {})) {
+      const a = toActivity(f);
+      facts += a.active.size;
+      const j = job(shardOf(u, shards));
+      const cur = j.users.get(u);
+      if (cur) mergeFactsInto(cur, a);
+      else j.users.set(u, a);
+    }
+    for (const s of entry.s ?? []) {
+      facts++;
+      job(surveyShard(s.id, shards)).surveys.push(s);
+    }
+  }
+  return { jobs, facts };
+}
+
+/**
+ * The minute tick: consume the change log since the cursor, run (or, on AWS, send) one job per
+ * touched shard — every shard when epic definitions changed or the state is (re)seeded — and
+ * merge. `force` also reads the last LAG of the change log (tests, the CLI, "recompute now"; the
+ * cursor still stops at now − LAG so a slow in-flight write is read again later, harmlessly);
+ * `reseed` rebuilds every shard's state from the durable facts.
+ */
+export async function runRollup(services: Services, opts: { force?: boolean; reseed?: boolean } = {}): Promise<RollupResult> {
   const started = Date.now();
   const startedAt = new Date(services.now()).toISOString();
-  const state = await services.analytics.state();
+  const n = services.config.SEXTANT_ROLLUP_SHARDS;
+  const lag = services.config.SEXTANT_CHANGELOG_LAG_MS;
+  const [state, cur] = await Promise.all([services.analytics.state(), services.rollups.cursor()]);
   const gen = state.dirtyGen ?? 0;
-  if (!opts.force && state.rolledUpAt && gen <= (state.rolledGen ?? 0)) return { ran: false, users: 0, facts: 0, epics: 0, months: 0, ms: 0 };
+  const defsChanged = gen > (state.rolledGen ?? 0) || !state.rolledUpAt;
+  const defs = await epicWindows(services);
+  const horizon = horizonFrom(todayUtc(services.now()), defs);
+  const seed = opts.reseed || !cur || cur.shards !== n || !cur.coveredFrom || horizon < cur.coveredFrom;
+  const wall = Date.now();
+  const safe = wall - lag;
+  const from = seed ? Math.min(cur?.cursor ?? wall, wall - SEED_MARGIN_MS) : cur!.cursor;
+  const to = opts.force ? wall + 1 : safe;
+  const { jobs, facts } = await readChanges(services, from, to, n);
 
+  const all = seed || defsChanged;
+  const shardJobs: ShardJob[] = [];
+  for (let s = 0; s < n; s++) {
+    const j = jobs.get(s);
+    if (!j && !all) continue;
+    shardJobs.push({ shard: s, users: Object.fromEntries([...(j?.users ?? [])].map(([u, a]) => [u, toCompact(a)])), surveys: j?.surveys ?? [], ...(seed ? { seed: true } : {}) });
+  }
+  const users = [...jobs.values()].reduce((a, j) => a + j.users.size, 0);
+  const ran = shardJobs.length > 0 || !!opts.force;
+  const next: Cursor = {
+    cursor: Math.max(cur && !seed ? cur.cursor : from, Math.min(to, safe)),
+    shards: n,
+    coveredFrom: seed ? horizon : cur!.coveredFrom,
+    seededAt: seed ? startedAt : cur!.seededAt,
+  };
+
+  if (services.fanOut) {
+    // AWS: one message per shard job (chunked under the SQS size limit), then the merge, delayed
+    // so the shard jobs are done; a tick within 2 minutes of a dispatch merges again (slow shards)
+    if (shardJobs.length) await services.fanOut(chunkJobs(shardJobs).map((j) => ({ job: 'rollup-shard', ...j })));
+    const recent = cur?.dispatchedAt !== undefined && wall - cur.dispatchedAt < 120_000;
+    if (ran || recent) await services.fanOut([{ job: 'rollup-merge', computedAt: startedAt, gen }], MERGE_DELAY_S);
+    if (shardJobs.length) next.dispatchedAt = wall;
+    else if (cur?.dispatchedAt !== undefined) next.dispatchedAt = cur.dispatchedAt;
+    await services.rollups.setCursor(cur?.v, next);
+    return { ran, users, facts, epics: 0, months: 0, ms: Date.now() - started, shards: shardJobs.length, cursor: new Date(next.cursor).toISOString() };
+  }
+
+  const ctx: ShardContext = { defs, ...(seed ? { seed: await readSeed(services, defs) } : {}) };
+  await pool(shardJobs, 4, (j) => runShard(services, j, ctx));
+  await services.rollups.setCursor(cur?.v, next);
+  if (!ran) return { ran: false, users: 0, facts: 0, epics: 0, months: 0, ms: Date.now() - started, shards: 0, cursor: new Date(next.cursor).toISOString() };
+  const merged = await mergeRollups(services, startedAt, { defs, settled: new Set(shardJobs.map((j) => j.shard)) });
+  const result: RollupResult = { ran: true, users, facts, epics: merged.epics, months: merged.months, ms: Date.now() - started, shards: shardJobs.length, cursor: new Date(next.cursor).toISOString() };
+  await services.analytics.finishRollup(gen, startedAt, result as unknown as Record<string, unknown>);
+  return result;
+}
+
+/** The merge job (AWS: sent after the shard jobs; a later tick's merge catches up on anything still running). */
+export async function runMergeJob(services: Services, job: { computedAt?: string; gen?: number }): Promise<MergeResult> {
+  const computedAt = job.computedAt ?? new Date(services.now()).toISOString();
+  const merged = await mergeRollups(services, computedAt);
+  await services.analytics.finishRollup(job.gen ?? 0, computedAt, merged as unknown as Record<string, unknown>);
+  return merged;
+}
+
+/** Split shard jobs so each SQS message stays under ~200 KB. */
+export function chunkJobs(jobs: ShardJob[], maxBytes = 200_000): ShardJob[] {
+  const out: ShardJob[] = [];
+  for (const j of jobs) {
+    const users = Object.entries(j.users ?? {});
+    const surveys = j.surveys ?? [];
+    let cur: ShardJob = { shard: j.shard, users: {}, surveys: [], ...(j.seed ? { seed: true } : {}) };
+    let bytes = 0;
+    const flush = () => {
+      out.push(cur);
+      cur = { shard: j.shard, users: {}, surveys: [] };
+      bytes = 0;
+    };
+    for (const [u, f] of users) {
+      const size = u.length + JSON.stringify(f).length + 8;
+      if (bytes + size > maxBytes) flush();
+      cur.users![u] = f;
+      bytes += size;
+    }
+    for (const s of surveys) {
+      const size = JSON.stringify(s).length + 2;
+      if (bytes + size > maxBytes) flush();
+      cur.surveys!.push(s);
+      bytes += size;
+    }
+    out.push(cur);
+  }
+  return out;
+}
+
+/**
+ * A full recomputation from the durable facts (no state, no partials): what the incremental
+ * rollups must equal. Reads every fact of every month in the horizon (tests, benchmarks).
+ */
+export async function recomputeFromFacts(services: Services): Promise<{ epics: EpicRollup[]; months: MonthRollup[] }> {
   const today = todayUtc(services.now());
-  const doc = (await services.roadmaps.get())?.roadmap;
-  const shipped = (doc?.epics ?? []).filter((e) => e.status === 'shipped' && e.shippedAt);
-  let from = addDays(today, -TREND_DAYS);
-  for (const e of shipped) {
-    const maxW = Math.max(...windowsOf(e));
-    const pre = addDays(e.shippedAt!, -maxW);
-    if (pre < from) from = pre;
-  }
-  const months = monthsBetween(from, today);
-
+  const defs = await epicWindows(services);
+  const months = monthsBetween(horizonFrom(today, defs), today);
   const users = new Map<string, UserActivity>();
-  let facts = 0;
-  for (const month of months) facts += await services.analytics.loadUserMonth(month, users);
-
-  const computedAt = startedAt;
-  const rollups: StoredEpicRollup[] = [];
-  for (const e of shipped) {
-    for (const w of windowsOf(e)) rollups.push({ ...rollupEpic(users.values(), { id: e.id, shippedAt: e.shippedAt!, signals: e.signals }, w, today), computedAt });
-  }
-
-  // product-wide: distinct active users per day, satisfaction sums per day
+  for (const month of monthsBetween(horizonFrom(today, defs), addDays(today, 1))) await services.analytics.loadUserMonth(month, users);
+  const epics = defs.map((d) => rollupEpic(users.values(), d.epic, d.w, today));
   const activeByDay = new Map<number, number>();
   for (const u of users.values()) for (const d of u.active) activeByDay.set(d, (activeByDay.get(d) ?? 0) + 1);
   const monthRollups: MonthRollup[] = [];
   for (const month of months) {
     const active: Record<string, number> = {};
-    const first = dayNumber(`${month}-01`);
-    for (let d = first; dateOfDay(d).startsWith(month); d++) {
-      const n = activeByDay.get(d);
-      if (n) active[dateOfDay(d)] = n;
-    }
+    for (const [d, c] of [...activeByDay].sort(([a], [b]) => a - b)) if (monthOf(d) === month) active[dateOfDay(d)] = c;
     monthRollups.push({ month, active, satisfaction: satisfactionDays(await services.analytics.surveysOfMonth(month)) });
   }
-
-  await services.analytics.putEpicRollups(rollups);
-  await services.analytics.putMonthRollups(monthRollups);
-  // rollups of epics that are no longer shipped, or of windows no longer used, are removed
-  const keep = new Set(rollups.map((r) => `${r.epicId}#${r.windowDays}`));
-  const stale = (await services.analytics.allEpicRollups()).filter((r) => !keep.has(`${r.epicId}#${r.windowDays}`));
-  if (stale.length) await services.analytics.deleteEpicRollups(stale);
-
-  const result: RollupResult = { ran: true, users: users.size, facts, epics: shipped.length, months: months.length, ms: Date.now() - started };
-  await services.analytics.finishRollup(gen, startedAt, result as unknown as Record<string, unknown>);
-  return result;
+  return { epics, months: monthRollups };
 }

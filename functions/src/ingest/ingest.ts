@@ -1,8 +1,9 @@
 /**
  * Ingest use-case: validated events → raw facts stored once → idempotent aggregate facts.
- * Order matters for crash safety: look up existing ids, store new raw events, then (re)apply
- * the facts of every event in the request from its *stored* form. A crash at any point is
- * repaired by the client's retry, because every write is idempotent.
+ * Order matters for crash safety: look up existing ids and facts, log the new facts in the
+ * change log (the rollup's input) while storing new raw events, then (re)apply the facts of
+ * every event in the request from its *stored* form. A crash at any point is repaired by the
+ * client's retry, because every write is idempotent.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -21,6 +22,7 @@ import { summarize } from '../../../shared/errors';
 import type { Services } from '../services';
 import { type RawEvent, type SurveyFact, type UserDayFacts } from '../store/event-store';
 import { pseudonymize } from './pseudonymize';
+import { logChanges } from './change-log';
 
 export interface IngestRequest {
   events: unknown[];
@@ -151,7 +153,6 @@ export async function ingest(services: Services, req: IngestRequest): Promise<In
   const stored = lookups[0];
   let missing = lookups[1];
   const fresh = [...candidates.values()].filter((r) => !stored.has(r.id));
-  if (fresh.length) await events.putRaw(fresh);
   // facts come from the *stored* form of every event: when a re-sent id carries other content
   // (rare), the first version wins and the facts are looked up again from the stored forms
   const conflicting = new Set([...stored.values()].filter((r) => !sameFacts(r, candidates.get(r.id)!)).map((r) => r.id));
@@ -159,6 +160,9 @@ export async function ingest(services: Services, req: IngestRequest): Promise<In
     const facts = factsOf([...candidates.values()].map((r) => (conflicting.has(r.id) ? stored.get(r.id)! : r)));
     missing = await events.missingFacts(events.factItems(facts.users, facts.surveys));
   }
+  // the change log before the facts (beside the raw events, which the rollup never reads): a
+  // crash after it is repaired by the client's retry (facts are unions)
+  await Promise.all([missing.size ? logChanges(services, missing.values()) : undefined, fresh.length ? events.putRaw(fresh) : undefined]);
   if (missing.size) await events.putFacts(missing.values());
   // account membership (Segment `group`): which users belong to an asking account
   const members = accepted.flatMap((e) => (e.type === 'group' && e.groupId && candidates.get(e.messageId)?.u ? [{ accountId: e.groupId, user: candidates.get(e.messageId)!.u! }] : []));
@@ -167,11 +171,10 @@ export async function ingest(services: Services, req: IngestRequest): Promise<In
   const result: IngestResult = { success: true, accepted: fresh.length, duplicates, rejected };
   const today = utcDate(receivedAt);
   await Promise.all([
-    // after the facts, so a rollup never consumes the mark before they are readable; a request
-    // with already-stored events may be the retry of one that crashed before this line
-    missing.size || stored.size ? services.markDirty() : undefined,
     events.countIngest(today, { received: req.events.length, accepted: result.accepted, duplicates: result.duplicates, rejected: rejected.length }),
     rejected.length ? events.logRejections(today, receivedAt, req.endpoint, rejected) : undefined,
   ]);
+  // locally: schedule a rollup soon (nothing is written: no item is touched by every request)
+  if (missing.size) services.onDirty?.();
   return result;
 }

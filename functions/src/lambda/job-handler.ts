@@ -13,13 +13,13 @@ export const errorFields = (e: unknown) => ({ error: (e as Error)?.name ?? 'Erro
  * and finally sends the event to the function's on-failure destination. `after` runs in both
  * cases (e.g. to measure rollup lag) and never hides the job's outcome.
  */
-export function jobHandler<R>(name: string, job: (s: Services, event: unknown) => Promise<R>, opts: { after?: (s: Services, result: R | undefined) => Promise<void> } = {}) {
+export function jobHandler<R>(name: string, job: (s: Services, event: unknown) => Promise<R>, opts: { after?: (s: Services, result: R | undefined) => Promise<void>; extra?: Partial<Services> } = {}) {
   return instrumented(async (event: unknown) => {
     const started = Date.now();
     let services: Services | undefined;
     let result: R | undefined;
     try {
-      services = await lambdaServices();
+      services = await lambdaServices(opts.extra);
       result = await job(services, event);
       log.info(`${name} done`, { ms: Date.now() - started, result: result as unknown });
       return result;

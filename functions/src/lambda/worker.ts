@@ -1,7 +1,8 @@
 /**
- * Background work on AWS: EventBridge Scheduler invokes `handler` every minute (rollups when
- * data changed, retention once a day); SQS delivers re-attribution / rebuild requests to
- * `queueHandler`, which reports partial-batch failures so only failed messages are retried.
+ * Background work on AWS: EventBridge Scheduler invokes `handler` every minute (the rollup's
+ * coordinator: it sends one job per touched shard and a merge to the queue; retention once a
+ * day); SQS delivers those jobs and re-attribution / rebuild requests to `queueHandler`, which
+ * reports partial-batch failures so only failed messages are retried.
  *
  * Failures are never silent: a failing tick is logged and thrown (Lambda retries it twice,
  * then the on-failure destination queue holds it, alarmed); a failing job is logged, counted
@@ -14,7 +15,7 @@ import { log } from '../log';
 import type { Services } from '../services';
 import { errorFields, jobHandler } from './job-handler';
 import { instrumented, METRIC, metrics, MetricUnit, type InvocationContext } from './observability';
-import { workerQueue } from './queue';
+import { queueFanOut, workerQueue } from './queue';
 import { REBUILD_JOBS, runRebuildJob } from './rebuild-fanout';
 import { lambdaServices } from './runtime';
 import { rollupLagSeconds } from './rollup-lag';
@@ -23,7 +24,10 @@ import { sendEmail } from '../digests/email';
 
 registerEmailSender(sendEmail);
 
+const extra = { fanOut: queueFanOut() };
+
 export const handler = jobHandler('scheduled work', (s, event) => runScheduledWork(s, event), {
+  extra,
   after: async (s, result) => {
     recordRollup((result as { rollup?: unknown } | undefined)?.rollup);
     await recordRollupLag(s);
@@ -38,7 +42,7 @@ const HANDOVER_MS = 90_000;
 export const queueHandler = instrumented(async (event: SQSEvent, context): Promise<SQSBatchResponse> => {
   let services: Services;
   try {
-    services = await lambdaServices();
+    services = await lambdaServices(extra);
   } catch (e) {
     // nothing can run: every message is retried (and counted, and logged once)
     log.error('jobs: services unavailable', { messages: event.Records.length, ...errorFields(e) });

@@ -1,7 +1,8 @@
 /**
  * Local background work (what EventBridge Scheduler does on AWS): a rollup shortly after data
- * changes (debounced, and spaced so rollups take at most a tenth of the time under constant
- * ingest), and the retention purge once an hour.
+ * changes (ingest's new facts or a roadmap edit; debounced, and spaced so rollups take at most
+ * a tenth of the time under constant ingest), and the retention purge once an hour. A run that
+ * consumed changes schedules one more: entries younger than the change log's lag are left for it.
  */
 import { runRollup } from '../analytics/rollup';
 import { purgeExpired } from '../analytics/jobs';
@@ -10,13 +11,14 @@ import { startDigestLoop } from '../digests/loop';
 import type { Services } from '../services';
 
 export function startBackground(services: Services, opts: { debounceMs?: number } = {}) {
-  const debounce = opts.debounceMs ?? 1500;
+  // new facts become readable to the rollup once they are older than the change log's lag
+  const debounce = Math.max(opts.debounceMs ?? 1500, services.config.SEXTANT_CHANGELOG_LAG_MS + 500);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let again = false;
   let stopped = false;
-  // a rollup re-reads every fact in its window: under constant ingest, keep it to ≤ 10% of the
-  // time (wait at least 10× the last run's duration before the next)
+  // under constant ingest, keep rollups to ≤ 10% of the time (wait at least 10× the last run's
+  // duration before the next)
   let lastMs = 0;
   const run = async () => {
     timer = undefined;
@@ -26,7 +28,11 @@ export function startBackground(services: Services, opts: { debounceMs?: number 
     }
     const started = Date.now();
     running = runRollup(services)
-      .then((r) => r.ran && log.info('rollup', { ...r }))
+      .then((r) => {
+        if (!r.ran) return;
+        log.info('rollup', { ...r });
+        again = true;
+      })
       .catch((e) => log.error('rollup failed', { message: (e as Error).message }))
       .finally(() => {
         lastMs = Date.now() - started;

@@ -64,6 +64,25 @@ export class AnalyticsStore {
     await batchWrite(this.store, months.map((m) => ({ ...K.monthRollup(m.month), ...m })));
   }
 
+  /** Put merged rollups unless a merge of later partials (a larger sum of shard sequence numbers) already wrote them. */
+  async putEpicRollupsIfNewer(rollups: (StoredEpicRollup & { mergeSeq: number })[]): Promise<void> {
+    await Promise.all(rollups.map((r) => this.putIfNewer({ ...K.epicRollup(r.epicId, r.windowDays), ...r })));
+  }
+
+  async putMonthRollupsIfNewer(months: (MonthRollup & { mergeSeq: number })[]): Promise<void> {
+    await Promise.all(months.map((m) => this.putIfNewer({ ...K.monthRollup(m.month), ...m })));
+  }
+
+  private async putIfNewer(item: Record<string, unknown> & { mergeSeq: number }): Promise<void> {
+    try {
+      await this.store.doc.send(
+        new PutCommand({ TableName: this.store.table, Item: item, ConditionExpression: 'attribute_not_exists(mergeSeq) OR mergeSeq <= :s', ExpressionAttributeValues: { ':s': item.mergeSeq } }),
+      );
+    } catch (e) {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    }
+  }
+
   async epicRollup(epicId: string, windowDays: number): Promise<StoredEpicRollup | null> {
     const out = await this.store.doc.send(new GetCommand({ TableName: this.store.table, Key: K.epicRollup(epicId, windowDays) }));
     return (out.Item as StoredEpicRollup | undefined) ?? null;

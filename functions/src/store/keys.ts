@@ -54,6 +54,8 @@ export const K = {
   surveyPartition: (month: string) => `SRV#${month}`,
   isSurveyFact: (pk: string) => pk.startsWith('SRV#'),
   survey: (month: string, date: string, messageId: string) => ({ PK: `SRV#${month}`, SK: `${date}#${messageId}` }),
+  /** inverse of survey's SK */
+  parseSurvey: (sk: string) => ({ date: sk.slice(0, sk.indexOf('#')), messageId: sk.slice(sk.indexOf('#') + 1) }),
 
   // daily KPI values
   kpiPartition: (name: string) => `KPI#${name}`,
@@ -68,6 +70,33 @@ export const K = {
   monthRollup: (month: string) => ({ PK: 'ROLLUP', SK: `MONTH#${month}` }),
   monthRollupPrefix: 'MONTH#',
   rollupState: () => ({ PK: 'META', SK: 'ROLLUP' }),
+
+  // incremental rollups (docs/key-layout.md "Incremental rollups")
+  /** change log: one item per ingest request with new facts; hour bucket × partition */
+  changeLog: (hour: string, partition: number, stamp: number, id: string) => ({ PK: `CHG#${hour}#${partition}`, SK: `${String(stamp).padStart(13, '0')}#${id}` }),
+  changeLogPartition: (hour: string, partition: number) => `CHG#${hour}#${partition}`,
+  changeLogSk: (stamp: number) => String(stamp).padStart(13, '0'),
+  changeLogPrefix: 'CHG#',
+  /** the rollup's per-user state (days active, usage days), kept by the shard runs */
+  userStatePartition: (shard: number) => `USTATE#${shard}`,
+  userState: (shard: number, userHash: string) => ({ PK: `USTATE#${shard}`, SK: `U#${userHash}` }),
+  userStatePrefix: 'U#',
+  /** a survey response counted by the shard (dedupe by messageId) */
+  surveyState: (shard: number, messageId: string) => ({ PK: `USTATE#${shard}`, SK: `S#${messageId}` }),
+  surveyStatePrefix: 'S#',
+  /** per-shard summable rollups: an epic window's, a month's */
+  partialPartition: (shard: number) => `RPART#${shard}`,
+  epicPartial: (shard: number, epicId: string, windowDays: number) => ({ PK: `RPART#${shard}`, SK: `E#${epicId}#W${windowDays}` }),
+  monthPartial: (shard: number, month: string) => ({ PK: `RPART#${shard}`, SK: `M#${month}` }),
+  /** per-shard run journal: commit C#<seq> (conditional put), its parts, and the materialised head */
+  shardPartition: (shard: number) => `RSHARD#${shard}`,
+  shardCommit: (shard: number, seq: number) => ({ PK: `RSHARD#${shard}`, SK: `C#${String(seq).padStart(10, '0')}` }),
+  shardCommitPrefix: 'C#',
+  shardPart: (shard: number, seq: number, runId: string, n: number) => ({ PK: `RSHARD#${shard}`, SK: `P#${String(seq).padStart(10, '0')}#${runId}#${String(n).padStart(4, '0')}` }),
+  shardPartPrefix: (seq: number, runId?: string) => `P#${String(seq).padStart(10, '0')}#${runId === undefined ? '' : `${runId}#`}`,
+  shardHead: (shard: number) => ({ PK: `RSHARD#${shard}`, SK: 'HEAD' }),
+  /** the coordinator's change-log cursor and shard count */
+  rollupCursor: () => ({ PK: 'META', SK: 'ROLLUP#CURSOR' }),
 
   // ingest telemetry: counters per day, spread over INGEST_PARTS partitions (one picked at random
   // per request) so no item takes every request's write; the reader sums the partitions.

@@ -118,13 +118,14 @@ export function strip<T>(item: Item): T {
 }
 
 /** Scan items whose PK starts with a prefix, a page at a time (maintenance only; never on a request path). */
-export async function* scanPrefix(store: Store, prefix: string, extraFilter?: { expr: string; values: Record<string, unknown> }): AsyncGenerator<Item[]> {
+export async function* scanPrefix(store: Store, prefix: string, extraFilter?: { expr: string; values: Record<string, unknown>; names?: Record<string, string> }): AsyncGenerator<Item[]> {
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const input: ScanCommandInput = {
       TableName: store.table,
       FilterExpression: `begins_with(PK, :p)${extraFilter ? ` AND ${extraFilter.expr}` : ''}`,
       ExpressionAttributeValues: { ':p': prefix, ...(extraFilter?.values ?? {}) },
+      ...(extraFilter?.names ? { ExpressionAttributeNames: extraFilter.names } : {}),
       ExclusiveStartKey,
     };
     const out = await store.doc.send(new ScanCommand(input));

@@ -1,0 +1,163 @@
+/**
+ * Property: after any sequence of ingest requests (duplicates, late events, conflicting
+ * re-sends), crashes injected mid-ingest (then the client's retry) and mid-rollup, two rollup
+ * runs at once, signal edits, new ships and un-ships, the incremental rollups equal a full
+ * recomputation from the facts, and the outcomes computed from them are byte-for-byte equal.
+ * Runs on dynalite and, in the conformance run, on DynamoDB Local.
+ */
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { epicOutcome, impact } from '../../functions/src/analytics/outcomes';
+import { recomputeFromFacts, runRollup } from '../../functions/src/analytics/rollup';
+import { ingest } from '../../functions/src/ingest/ingest';
+import { addDays } from '../../shared/primitives';
+import { Roadmap } from '../../shared/roadmap';
+import { canonicalJson } from '../../shared/rollup-merge';
+import { createTestContext, type TestContext } from '../helpers/context';
+
+const TODAY = '2026-06-30';
+const EPICS = ['e1', 'e2', 'e3'] as const;
+const EVENTS = ['A Used', 'B Used', 'C Used', 'Page Viewed'];
+
+interface EpicDef {
+  shipped: boolean;
+  shipDay: number;
+  signals: string[];
+}
+
+function roadmapOf(defs: Record<string, EpicDef>) {
+  return Roadmap.parse({
+    mission: { statement: 'property' },
+    themes: [{ id: 't', name: 'T' }],
+    milestones: [],
+    epics: EPICS.map((id) => ({
+      id,
+      title: id,
+      themeId: 't',
+      status: defs[id].shipped ? 'shipped' : 'planned',
+      ...(defs[id].shipped ? { shippedAt: addDays(TODAY, -defs[id].shipDay) } : {}),
+      signals: { events: defs[id].signals },
+      targets: id === 'e2' ? [{ metric: 'adoption_rate', op: '>=', value: 0.1, windowDays: 14 }] : [],
+    })),
+    stories: [],
+  });
+}
+
+const event = fc.record({
+  id: fc.integer({ min: 0, max: 40 }),
+  user: fc.integer({ min: 0, max: 24 }),
+  daysAgo: fc.integer({ min: 0, max: 45 }),
+  kind: fc.constantFrom('track', 'track', 'track', 'epic', 'survey', 'identify'),
+  name: fc.constantFrom(...EVENTS),
+  score: fc.integer({ min: 1, max: 5 }),
+});
+type Ev = { id: number; user: number; daysAgo: number; kind: string; name: string; score: number };
+
+function segment(e: Ev) {
+  const base = { messageId: `m${e.id}`, userId: `u${e.user}`, timestamp: `${addDays(TODAY, -e.daysAgo)}T10:00:00.000Z` };
+  if (e.kind === 'identify') return { ...base, type: 'identify' };
+  if (e.kind === 'survey') return { ...base, type: 'track', event: 'Survey Responded', properties: { scale: 'csat', score: e.score, ...(e.user % 2 ? { epicId: 'e1' } : {}) } };
+  if (e.kind === 'epic') return { ...base, type: 'track', event: 'Feature Used', properties: { epicId: EPICS[e.user % 3] } };
+  return { ...base, type: 'track', event: e.name };
+}
+
+const op = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ op: fc.constant('ingest' as const), events: fc.array(event, { minLength: 1, maxLength: 12 }) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('crash-ingest' as const), events: fc.array(event, { minLength: 1, maxLength: 12 }), after: fc.integer({ min: 0, max: 3 }) }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('rollup' as const) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('crash-rollup' as const), after: fc.integer({ min: 0, max: 30 }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('two-rollups' as const) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('signals' as const), epic: fc.constantFrom(...EPICS), signals: fc.subarray(EVENTS) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('ship' as const), epic: fc.constantFrom(...EPICS), shipped: fc.boolean(), shipDay: fc.integer({ min: 0, max: 30 }) }) },
+);
+
+const WRITES = new Set(['PutCommand', 'UpdateCommand', 'DeleteCommand', 'BatchWriteCommand']);
+
+/** The process "dies" after `after` more writes: every later write fails until revived. */
+function crashAfter(ctx: TestContext) {
+  const doc = ctx.services.store.doc as unknown as { send: (cmd: { constructor: { name: string } }) => Promise<unknown> };
+  const send = doc.send.bind(doc);
+  let left = Infinity;
+  doc.send = async (cmd) => {
+    if (WRITES.has(cmd.constructor.name) && left-- <= 0) throw new Error('injected crash');
+    return send(cmd);
+  };
+  return {
+    arm: (n: number) => void (left = n),
+    revive: async () => {
+      await new Promise((r) => setTimeout(r, 100)); // let the dead run's in-flight work fail
+      left = Infinity;
+    },
+  };
+}
+
+describe('incremental rollups equal a full recomputation', () => {
+  let ctx: TestContext | undefined;
+  afterEach(async () => {
+    await ctx?.close();
+    ctx = undefined;
+  });
+
+  it('under duplicates, late and conflicting events, crashes, concurrent runs, signal edits and ships', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 3, maxLength: 14 }), async (ops) => {
+        ctx = await createTestContext({ SEXTANT_ROLLUP_SHARDS: '4', SEXTANT_CHANGELOG_PARTITIONS: '3' });
+        const c = ctx;
+        c.setNow(Date.parse(`${TODAY}T18:00:00Z`));
+        const crash = crashAfter(c);
+        const defs: Record<string, EpicDef> = {
+          e1: { shipped: true, shipDay: 20, signals: ['A Used'] },
+          e2: { shipped: true, shipDay: 5, signals: ['B Used', 'C Used'] },
+          e3: { shipped: false, shipDay: 10, signals: ['C Used'] },
+        };
+        await c.services.roadmaps.replace(roadmapOf(defs));
+        const send = (events: Ev[]) => ingest(c.services, { events: events.map(segment), endpoint: '/v1/batch' });
+        for (const o of ops) {
+          if (o.op === 'ingest') await send(o.events);
+          else if (o.op === 'crash-ingest') {
+            crash.arm(o.after);
+            await send(o.events).catch(() => undefined);
+            await crash.revive();
+            await send(o.events); // the client's retry
+          } else if (o.op === 'rollup') await runRollup(c.services, { force: true });
+          else if (o.op === 'crash-rollup') {
+            crash.arm(o.after);
+            await runRollup(c.services, { force: true }).catch(() => undefined);
+            await crash.revive();
+          } else if (o.op === 'two-rollups') await Promise.all([runRollup(c.services, { force: true }), runRollup(c.services, { force: true })]);
+          else {
+            if (o.op === 'signals') defs[o.epic] = { ...defs[o.epic], signals: o.signals };
+            else defs[o.epic] = { ...defs[o.epic], shipped: o.shipped, shipDay: o.shipDay };
+            await c.services.roadmaps.replace(roadmapOf(defs), (await c.services.roadmaps.get())!.version);
+            await c.services.markDirty();
+          }
+        }
+        await runRollup(c.services, { force: true });
+
+        // per-epic rollups: exactly rollupEpic(all users, epic, W, today)
+        const full = await recomputeFromFacts(c.services);
+        const stored = await c.services.analytics.allEpicRollups();
+        const strip = ({ PK: _p, SK: _s, computedAt: _c, mergeSeq: _m, ...r }: Record<string, unknown>) => r;
+        expect(stored.map((r) => canonicalJson(strip(r as never))).sort()).toEqual(full.epics.map((r) => canonicalJson(r)).sort());
+        // month rollups: daily active users and satisfaction sums
+        const months = await c.services.analytics.monthRollups(full.months.map((m) => m.month));
+        const byMonth = new Map(months.map((m) => [m.month, m]));
+        for (const m of full.months) {
+          expect(byMonth.get(m.month)?.active ?? {}).toEqual(m.active);
+          expect(byMonth.get(m.month)?.satisfaction ?? []).toEqual(m.satisfaction);
+        }
+        // outcomes, byte for byte: incremental vs the full recomputation written in their place
+        const shipped = EPICS.filter((id) => defs[id].shipped);
+        const incremental = JSON.stringify([await Promise.all(shipped.map((id) => epicOutcome(c.services, id))), await impact(c.services)]);
+        const computedAt = stored[0]?.computedAt ?? '';
+        await c.services.analytics.putEpicRollups(full.epics.map((r) => ({ ...r, computedAt })));
+        await c.services.analytics.putMonthRollups(full.months);
+        const recomputed = JSON.stringify([await Promise.all(shipped.map((id) => epicOutcome(c.services, id))), await impact(c.services)]);
+        expect(incremental).toBe(recomputed);
+        await c.close();
+        ctx = undefined;
+      }),
+      { numRuns: 8, endOnFailure: true },
+    );
+  }, 240_000);
+});
