@@ -77,6 +77,8 @@ export function truncateRollup<T extends { windowDays: number }>(full: T, days: 
   const len = Math.max(0, Math.min(full.windowDays, days));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(full)) out[k] = Array.isArray(v) && v.length === full.windowDays ? v.slice(0, len) : v;
+  // through a day before the ship day nothing is measured: no matched cells either (as rollupEpic)
+  if (len === 0 && 'matched' in out) out.matched = {};
   return out as T;
 }
 
@@ -138,4 +140,27 @@ export function encodeDays(flat: number[], blocks: { offset: number; stride: num
 export function decodeDays<T extends { [i: number]: number }>(flat: T, blocks: { offset: number; stride: number }[], days: number): T {
   for (const { offset, stride } of blocks) for (let k = 1; k < days; k++) for (let j = 0; j < stride; j++) flat[offset + k * stride + j] += flat[offset + (k - 1) * stride + j];
   return flat;
+}
+
+/**
+ * Sparse cells (a record of number arrays whose keys depend on the users, e.g. EpicRollup's
+ * matched-engagement cells) as scalar leaves `<cell>#<length>#<index>` (zeros left out), so a
+ * delta may add a cell and sums stay leaf-wise.
+ */
+export function flattenCells(cells: Record<string, number[]> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [cell, xs] of Object.entries(cells ?? {})) xs.forEach((x, i) => x !== 0 && (out[`${cell}#${xs.length}#${i}`] = x));
+  return out;
+}
+
+/** Inverse of flattenCells; cells whose numbers all summed to zero (every user left them) are dropped. */
+export function unflattenCells(leaves: Record<string, number> | undefined): Record<string, number[]> {
+  const cells = new Map<string, number[]>();
+  for (const [key, x] of Object.entries(leaves ?? {})) {
+    if (x === 0) continue;
+    const [cell, len, i] = key.split('#');
+    if (!cells.has(cell)) cells.set(cell, new Array<number>(Number(len)).fill(0));
+    cells.get(cell)![Number(i)] = x;
+  }
+  return Object.fromEntries([...cells.keys()].sort().map((k) => [k, cells.get(k)!]));
 }

@@ -21,7 +21,7 @@ import { rollupEpic } from '../../../shared/attribution';
 import type { EpicRollup, SatisfactionDay, UserActivity } from '../../../shared/outcome-types';
 import { addDays, dateOfDay, todayUtc } from '../../../shared/primitives';
 import { windowsOf, type Epic } from '../../../shared/roadmap';
-import { addSummable, canonicalJson, dayBlocks, decodeDays, diffSummable, encodeDays, flattenLeaves, truncateRollup, unflattenLeaves, type Summable } from '../../../shared/rollup-merge';
+import { addSummable, canonicalJson, dayBlocks, decodeDays, diffSummable, encodeDays, flattenCells, flattenLeaves, truncateRollup, unflattenCells, unflattenLeaves, type Summable } from '../../../shared/rollup-merge';
 import { mergeFactsInto, toActivity, toCompact, unionActivity, type CompactFacts } from '../../../shared/user-state';
 import { dayNumber } from '../../../shared/primitives';
 import { shardOf } from '../ingest/pseudonymize';
@@ -50,7 +50,7 @@ export function monthsBetween(from: string, to: string): string[] {
 /** How far back the product-wide trends reach. */
 export const TREND_DAYS = 180;
 /** Bump when rollupEpic's output changes meaning: every partial is then recomputed. */
-const ROLLUP_FORMAT = 2;
+const ROLLUP_FORMAT = 3;
 /** A fresh cursor (first run, re-seed) starts this far back: recent change-log entries are re-applied (a no-op when already in the facts). */
 const SEED_MARGIN_MS = 10 * 60_000;
 /** Journal parts stay under this many bytes (the item limit is 400 KB). */
@@ -136,8 +136,17 @@ async function epicWindows(services: Services): Promise<EpicWindow[]> {
   return out;
 }
 
-/** A shard's rollup of an epic window as stored: flat numeric leaves, per-day arrays as day-over-day differences. */
-const flatRollup = (users: Iterable<UserActivity>, ew: EpicWindow) => encodeDays(flattenLeaves(rollupEpic(users, ew.epic, ew.w) as never), ew.blocks, ew.w);
+/**
+ * A shard's rollup of an epic window as stored: `f`, the flat numeric leaves of the fixed shape
+ * (per-day arrays as day-over-day differences), and `m`, the matched-engagement cells, a sparse
+ * record whose keys depend on the users (so they cannot be laid into a template). Both sum
+ * leaf by leaf, so deltas and merges stay generic.
+ */
+type FlatEpicPartial = { f: number[]; m: Record<string, number> } & { [k: string]: Summable };
+function flatRollup(users: Iterable<UserActivity>, ew: EpicWindow): FlatEpicPartial {
+  const { matched, ...fixed } = rollupEpic(users, ew.epic, ew.w);
+  return { f: encodeDays(flattenLeaves({ ...fixed, matched: {} } as never), ew.blocks, ew.w), m: flattenCells(matched) };
+}
 
 // ---------------------------------------------------------------------------------------
 // month partials: { a: { date: distinct active users }, s: { "date|scope|scale": sums } }
@@ -473,11 +482,13 @@ export async function mergeRollups(services: Services, computedAt = new Date(ser
       continue;
     }
     const sum = new Float64Array(flattenLeaves(d.template as never).length);
+    let cells: Record<string, number> = {};
     for (const p of ps) {
-      const v = JSON.parse(p.j) as number[];
-      for (let i = 0; i < sum.length; i++) sum[i] += v[i] ?? 0;
+      const v = JSON.parse(p.j) as FlatEpicPartial;
+      for (let i = 0; i < sum.length; i++) sum[i] += v.f?.[i] ?? 0;
+      cells = addSummable(cells as Summable, v.m as Summable) as Record<string, number>;
     }
-    const full = unflattenLeaves(d.template as never, decodeDays(sum, d.blocks, d.w)) as unknown as EpicRollup;
+    const full = { ...(unflattenLeaves(d.template as never, decodeDays(sum, d.blocks, d.w)) as unknown as EpicRollup), matched: unflattenCells(cells) };
     const r = truncateRollup(full, dayNumber(today) - dayNumber(d.epic.shippedAt) + 1);
     rollups.push({ ...r, computedAt, mergeSeq: ps.reduce((a, p) => a + Number(p.seq), 0) });
   }
