@@ -115,6 +115,10 @@ export async function runCapacityWorkload(overrides: Partial<CapacityWorkload> =
     SEXTANT_DEMO: '0',
     SEXTANT_RATE_LIMIT_PER_MINUTE: '100000000',
     SEXTANT_CREDENTIAL_CACHE_SECONDS: String(w.credentialCacheSeconds),
+    // as deployed on AWS (infra/stateless-stack.ts): the change log over 32 partitions per hour
+    SEXTANT_CHANGELOG_PARTITIONS: '32',
+    // the model measures the store's load, not the shedding: every request is worked on
+    SEXTANT_INGEST_MAX_IN_FLIGHT: '10000',
   });
   const pseudonymKey = randomBytes(32);
   const containers = Array.from({ length: w.containers }, () => createServices(config, store, pseudonymKey, { now: () => now }));
