@@ -24,6 +24,8 @@ export const PARTITIONS = {
   rebuilds: ['REBUILD#*'], // segmented rebuild runs and their recomputed facts (7-day TTL)
   asks: ['ASKS'], // customer asks
   accounts: ['ACCOUNT#*'], // account membership from Segment group calls
+  subscriptions: ['SUBS'], // digest subscriptions
+  deliveries: ['DELIVERY#*'], // one delivery record per subscription and period
   changeLog: ['CHG#*'], // new facts per ingest request, the rollup's input (hour bucket x partition)
   rollupState: ['USTATE#*', 'RPART#*', 'RSHARD#*'], // per-shard user state, partial rollups, run journal
 } as const;
@@ -59,7 +61,7 @@ export const API_ACCESS: TableGrant[] = [
   // IterationStore; META via AnalyticsStore.markDirty
   {
     actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
-    partitions: [...P.roadmap, ...P.credentials, ...P.keys, ...P.signInCodes, ...P.reviews, ...P.iterations, ...P.meta, ...P.asks],
+    partitions: [...P.roadmap, ...P.credentials, ...P.keys, ...P.signInCodes, ...P.reviews, ...P.iterations, ...P.meta, ...P.asks, ...P.subscriptions, ...P.deliveries],
   },
 ];
 
@@ -77,6 +79,10 @@ export const WORKER_ACCESS: TableGrant[] = [
   { actions: ['dynamodb:BatchWriteItem'], partitions: [...P.rollups, ...P.rollupState] },
   { actions: ['dynamodb:PutItem'], partitions: [...P.rollups, ...P.rollupState] },
   { actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem'], partitions: P.meta },
+  // digests (monthly review, window-closed alerts): compose the review from what the dashboard
+  // shows (KPI values, reviews, iterations, asks) and claim / record each delivery
+  { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], partitions: [...P.kpis, ...P.reviews, ...P.iterations, ...P.asks, ...P.subscriptions, ...P.deliveries] },
+  { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: P.deliveries },
 ];
 
 /**

@@ -69,8 +69,8 @@ export function errorStatusesOf(def: Pick<EndpointDef<Schema | undefined, Schema
     ...(def.body || def.query ? [400] : []),
     ...(def.auth === 'public' ? [] : [401, 403]),
     ...(/:[A-Za-z]/.test(def.path) ? [404] : []),
-    // the API's body limit applies to any request that carries a body, whatever the route expects
-    ...(def.method === 'get' ? [] : [413]),
+    // the body limits (413) apply to the routes that read a body
+    ...(def.body ? [413] : []),
     // per write key on ingest; on every route with credentials, too many failed authentications
     ...(def.auth === 'public' ? [] : [429]),
     // ingest inflates gzip / deflate bodies and refuses other encodings

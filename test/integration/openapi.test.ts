@@ -110,6 +110,10 @@ describe('every route answers only what /openapi.json documents for it', () => {
       await provoke(r, ctx.call, 'valid JSON sent as text/plain', t.path, { body: JSON.stringify(t.body ?? {}), headers: { 'content-type': 'text/plain' } });
       const limit = r.min === 'ingest' ? LIMITS.batchBytes : 2 * 1024 * 1024;
       await provoke(r, ctx.call, 'body beyond the limit', (await r.request(env, n++)).path, { body: JSON.stringify({ pad: 'x'.repeat(limit + 1) }) });
+      if (r.min === 'ingest') {
+        const e = await r.request(env, n++);
+        await provoke(r, ctx.call, 'a Content-Encoding ingest does not inflate', e.path, { body: JSON.stringify(e.body ?? {}), headers: { 'content-encoding': 'br' } });
+      }
     }
   }, 120_000);
 

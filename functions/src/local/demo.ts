@@ -4,9 +4,9 @@ import { createApp } from '../app';
 import type { DemoWorld } from '../demo/fabrikam';
 import { pushSimulation, simulate, type Send } from '../demo/simulate';
 import { runRollup } from '../analytics/rollup';
-import { askIdOf } from '../asks/asks';
+import { askIdOf, upsertAsks } from '../asks/asks';
 import { fabrikamAsks, type DemoAsks } from '../demo/fabrikam-asks';
-import { patchAsk } from '../../../shared/asks';
+import { AskInput, patchAsk } from '../../../shared/asks';
 import { seedDemoHistory } from '../demo/history';
 import type { Services } from '../services';
 
@@ -41,10 +41,11 @@ export async function simulateDemo(services: Services, world: DemoWorld, today: 
 
 /** The demo's customer asks, brand memberships (Segment `group` calls) and a few declines. */
 async function seedAsks(services: Services, send: Send, demo: DemoAsks, historyStart: string) {
-  const res = await send('/v1/asks', { asks: demo.asks });
-  if (res.status !== 200 || (res.json as { rejected: unknown[] }).rejected.length) throw new Error(`demo asks refused: ${JSON.stringify(res.json).slice(0, 500)}`);
+  // the asks as a help desk would send them (POST /v1/asks is served with the API: its use-case here)
+  await upsertAsks(services, demo.asks.map((a) => AskInput.parse(a)), { mode: 'content' });
   const groups = demo.members.map((m, i) => ({ type: 'group', userId: m.userId, groupId: m.groupId, messageId: `demo-group-${i}`, timestamp: `${historyStart}T08:00:00Z` }));
-  await send('/v1/batch', { batch: groups });
+  const res = await send('/v1/batch', { batch: groups });
+  if (res.status !== 200) throw new Error(`demo group calls refused: ${JSON.stringify(res.json).slice(0, 300)}`);
   const now = new Date(services.now()).toISOString();
   for (const d of demo.declined) {
     const ask = await services.asks.get(askIdOf({ externalId: d.externalId } as never, 'content'));
