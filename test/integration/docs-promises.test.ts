@@ -211,7 +211,7 @@ describe("the README's description of the demo", () => {
 describe("the README's Segment snippet", () => {
   it('runs as written (saved as send.mjs, host and write key filled in) and its two events arrive', async () => {
     const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
-    const snippet = readme.match(/Any Segment-speaking pipeline works with only its host changed:\n\n```js\n([\s\S]*?)```/)![1];
+    const snippet = readme.match(/\*\*Segment, server side\*\* \(`@segment\/analytics-node`\) — host and path:\n\n```js\n([\s\S]*?)```/)![1];
     expect(readme).toMatch(/This is an ES module \(`import`, top-level `await`\): save it as `send\.mjs`/);
     const server = await startServer(loadConfig({ SEXTANT_STORE: 'memory', SEXTANT_DEMO: '0', PORT: '0', HOST: '127.0.0.1', SEXTANT_LOG_LEVEL: 'silent' }), { quiet: true });
     // inside the repository, so `@segment/analytics-node` resolves from its node_modules
