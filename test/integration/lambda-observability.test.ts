@@ -111,8 +111,10 @@ describe('Powertools on the bundled handlers', () => {
     if (server) await new Promise<void>((ok) => server!.close(() => ok()));
   });
 
-  it('keeps the bundles under 1.2 MB with Powertools inside', () => {
-    for (const [name, b] of Object.entries(files)) expect(b.bytes, name).toBeLessThan(1.2 * 1024 * 1024);
+  it('keeps the bundles under 1.5 MB with Powertools inside', () => {
+    // (the API bundle carries the dashboard's whole API: roadmap, outcomes, asks with MiniSearch and
+    // csv-parse, the monthly review and digests, sign-in; README "Benchmarks" has the figures)
+    for (const [name, b] of Object.entries(files)) expect(b.bytes, name).toBeLessThan(1.5 * 1024 * 1024);
   });
 
   it('the worker emits rollup duration and lag; its log lines carry the request id and cold start in Sextant\'s shape (first invocation of the process: cold)', async () => {
