@@ -27,4 +27,13 @@ describe('rollup lag', () => {
   it('never goes negative (clock skew between functions)', () => {
     expect(rollupLagSeconds({ dirtyGen: 2, rolledGen: 1, dirtySince: new Date(now + 5000).toISOString() }, now)).toBe(0);
   });
+
+  it('for new events: the age of the change-log cursor, which stops moving when the coordinator does', () => {
+    // a healthy tick: the cursor trails now by the change log's lag (15 s) plus up to a minute
+    expect(rollupLagSeconds({}, now, now - 40_000)).toBe(40);
+    // ticks failing for ten minutes
+    expect(rollupLagSeconds({ dirtyGen: 3, rolledGen: 3 }, now, now - 600_000)).toBe(600);
+    // the larger of the two waits counts
+    expect(rollupLagSeconds({ dirtyGen: 9, rolledGen: 5, dirtySince: ago(3600), rolledUpAt: ago(1800) }, now, now - 60_000)).toBe(1800);
+  });
 });

@@ -87,5 +87,6 @@ function recordRollup(result: unknown) {
 
 /** RollupLagSeconds after every tick, failed or not (see ./rollup-lag.ts). */
 export async function recordRollupLag(services: Services) {
-  metrics.addMetric(METRIC.rollupLag, MetricUnit.Seconds, rollupLagSeconds(await services.analytics.state(), services.now()));
+  const [state, cursor] = await Promise.all([services.analytics.state(), services.rollups.cursor()]);
+  metrics.addMetric(METRIC.rollupLag, MetricUnit.Seconds, rollupLagSeconds(state, services.now(), cursor?.cursor));
 }
