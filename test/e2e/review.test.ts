@@ -18,7 +18,7 @@ import { runDigests } from '../../functions/src/digests/run';
 import { startServer, type RunningServer } from '../../functions/src/local/server';
 import type { IterationDiff, IterationHeader } from '../../shared/iteration';
 import type { MonthlyReview } from '../../shared/monthly-review';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, signInLink } from '../helpers/browser';
 import { readMail, startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from '../helpers/receivers';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -193,7 +193,7 @@ describe('monthly review on the demo (real server, webhook + SMTP receivers, hea
     const page: Page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}/#token=${server.signInToken}`);
+    await page.goto(await signInLink(server.url, server.signInToken, '/'));
     await page.getByRole('heading', { name: 'Impact', level: 1 }).waitFor({ timeout: 60_000 });
     await page.goto(`${server.url}/review?month=${review.month}`);
     await page.locator('.review').waitFor({ timeout: 60_000 });
