@@ -7,35 +7,17 @@
  *
  * Screenshots of every page at 1280 and 390 px: set SEXTANT_SHOTS=/tmp/shots.
  */
-import { execSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/src/config';
 import { startServer, type RunningServer } from '../../functions/src/local/server';
 import { formatDate } from '../../web/src/lib/format';
+import { ensureWebBuilt } from '../helpers/web-build';
 import { launchChromium } from '../helpers/browser';
 import { shoot } from './screenshots';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const DIST_INDEX = join(ROOT, 'web/dist/index.html');
 
-/** Newest modification time under a folder (to rebuild a stale web/dist). */
-function newest(dir: string): number {
-  let t = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const s = statSync(p);
-    t = Math.max(t, s.isDirectory() ? newest(p) : s.mtimeMs);
-  }
-  return t;
-}
-
-function ensureWebBuilt() {
-  const stale = !existsSync(DIST_INDEX) || statSync(DIST_INDEX).mtimeMs < Math.max(newest(join(ROOT, 'web/src')), newest(join(ROOT, 'shared')));
-  if (stale) execSync('npm run build:web', { cwd: ROOT, stdio: 'inherit' });
-}
 
 // Chromium comes with npm install (@sparticuz/chromium; SEXTANT_CHROMIUM overrides it): see test/helpers/browser.ts
 describe('dashboard (headless Chromium, real server)', () => {

@@ -7,10 +7,9 @@
  *
  * The print screenshot is written to $SEXTANT_SHOTS (or the temp dir) as review-print.png.
  */
-import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/src/config';
@@ -18,26 +17,12 @@ import { runDigests } from '../../functions/src/digests/run';
 import { startServer, type RunningServer } from '../../functions/src/local/server';
 import type { IterationDiff, IterationHeader } from '../../shared/iteration';
 import type { MonthlyReview } from '../../shared/monthly-review';
+import { ensureWebBuilt } from '../helpers/web-build';
 import { launchChromium, signInLink } from '../helpers/browser';
 import { readMail, startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from '../helpers/receivers';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const DIST_INDEX = join(ROOT, 'web/dist/index.html');
 const SHOTS = process.env.SEXTANT_SHOTS ?? join(tmpdir(), 'sextant-review-shots');
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const s = statSync(p);
-    t = Math.max(t, s.isDirectory() ? newest(p) : s.mtimeMs);
-  }
-  return t;
-}
-function ensureWebBuilt() {
-  const stale = !existsSync(DIST_INDEX) || statSync(DIST_INDEX).mtimeMs < Math.max(newest(join(ROOT, 'web/src')), newest(join(ROOT, 'shared')));
-  if (stale) execSync('npm run build:web', { cwd: ROOT, stdio: 'inherit' });
-}
 
 /** Text of every page of a PDF (pdf.js), one string per page. */
 async function pdfPages(data: Buffer): Promise<string[]> {
