@@ -82,3 +82,15 @@ export function mergeFactsInto(into: UserActivity, more: UserActivity): void {
     for (const d of days) s.add(d);
   }
 }
+
+/** Add one stored fact (user active on `day`, and used `usageKey` that day when given) to `users`. */
+export function addFact(users: Map<string, UserActivity>, fact: { user: string; day: number; usageKey?: string }): void {
+  let u = users.get(fact.user);
+  if (!u) users.set(fact.user, (u = { active: new Set(), usage: new Map() }));
+  u.active.add(fact.day);
+  if (fact.usageKey !== undefined) {
+    let s = u.usage.get(fact.usageKey);
+    if (!s) u.usage.set(fact.usageKey, (s = new Set()));
+    s.add(fact.day);
+  }
+}

@@ -22,7 +22,7 @@ import type { EpicRollup, SatisfactionDay, UserActivity } from '../../../shared/
 import { addDays, dateOfDay, todayUtc } from '../../../shared/primitives';
 import { windowsOf, type Epic } from '../../../shared/roadmap';
 import { addSummable, canonicalJson, dayBlocks, decodeDays, diffSummable, encodeDays, flattenCells, flattenLeaves, truncateRollup, unflattenCells, unflattenLeaves, type Summable } from '../../../shared/rollup-merge';
-import { mergeFactsInto, toActivity, toCompact, unionActivity, type CompactFacts } from '../../../shared/user-state';
+import { addFact, mergeFactsInto, toActivity, toCompact, unionActivity, type CompactFacts } from '../../../shared/user-state';
 import { dayNumber } from '../../../shared/primitives';
 import { shardOf } from '../ingest/pseudonymize';
 import { hourOf } from '../ingest/change-log';
@@ -425,16 +425,8 @@ async function seedUsers(services: Services, shard: number, months: string[]): P
   const users = new Map<string, UserActivity>();
   for (const month of months) {
     for (const sk of await services.rollups.userFactKeys(month, shard, n)) {
-      const { user, day, usageKey } = K.parseUserFact(sk);
-      if (shardOf(user, n) !== shard) continue;
-      let u = users.get(user);
-      if (!u) users.set(user, (u = { active: new Set(), usage: new Map() }));
-      u.active.add(day);
-      if (usageKey !== undefined) {
-        let s = u.usage.get(usageKey);
-        if (!s) u.usage.set(usageKey, (s = new Set()));
-        s.add(day);
-      }
+      const fact = K.parseUserFact(sk);
+      if (shardOf(fact.user, n) === shard) addFact(users, fact);
     }
   }
   return users;

@@ -8,6 +8,7 @@
  * - KPI values over a date range: Query `KPI#<name>` BETWEEN dates.
  * Outcome and impact cost depends on days and epics, never on event volume.
  */
+import { addFact } from '../../../shared/user-state';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { EpicRollup, KpiPoint, SatisfactionDay, UserActivity } from '../../../shared/outcome-types';
@@ -38,15 +39,7 @@ export class AnalyticsStore {
     for (const items of parts) {
       for (const item of items) {
         n++;
-        const { user, day, usageKey } = K.parseUserFact(item.SK as string);
-        let u = users.get(user);
-        if (!u) users.set(user, (u = { active: new Set(), usage: new Map() }));
-        u.active.add(day);
-        if (usageKey !== undefined) {
-          let s = u.usage.get(usageKey);
-          if (!s) u.usage.set(usageKey, (s = new Set()));
-          s.add(day);
-        }
+        addFact(users, K.parseUserFact(item.SK as string));
       }
     }
     return n;

@@ -6,6 +6,7 @@
  * - account members (from Segment `group` calls): Put `ACCOUNT#<account>/U#<user hash>`, Query an account;
  * - one user's activity facts over some months: Query `UF#<month>#<shard>` with the user's SK prefix.
  */
+import { addFact } from '../../../shared/user-state';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Ask } from '../../../shared/asks';
 import type { UserActivity } from '../../../shared/outcome-types';
@@ -78,17 +79,7 @@ export class AskStore {
       for (const month of months) {
         jobs.push(async () => {
           const items = await queryAll(this.store, K.userFactsPartition(month, shard), { prefix: K.userFactPrefix(user), consistent: false, projection: ['SK'] });
-          for (const item of items) {
-            const f = K.parseUserFact(item.SK as string);
-            let u = out.get(f.user);
-            if (!u) out.set(f.user, (u = { active: new Set(), usage: new Map() }));
-            u.active.add(f.day);
-            if (f.usageKey !== undefined) {
-              let s = u.usage.get(f.usageKey);
-              if (!s) u.usage.set(f.usageKey, (s = new Set()));
-              s.add(f.day);
-            }
-          }
+          for (const item of items) addFact(out, K.parseUserFact(item.SK as string));
         });
       }
     }
