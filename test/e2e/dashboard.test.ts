@@ -127,8 +127,9 @@ describe('dashboard (headless Chromium, real server)', () => {
     expect(banner).toContain('Style quiz onboarding');
     expect(await page.locator('.targets-table').textContent()).toContain('Adoption ≥ 10%');
     // adoption curve with its target line, satisfaction, KPI and engagement charts
-    expect(await page.locator('.recharts-surface').count()).toBeGreaterThanOrEqual(4);
-    expect(await page.locator('.recharts-reference-line').count()).toBeGreaterThanOrEqual(1);
+    // (the charts render a moment after the banner: wait for them rather than race them)
+    await expect.poll(() => page.locator('.recharts-surface').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
+    await expect.poll(() => page.locator('.recharts-reference-line').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
 
     await page.getByRole('radio', { name: /Sunset/ }).check();
     await page.getByLabel('Note').fill('Adoption 3% against 10%: remove it and move the team to try-on.');
