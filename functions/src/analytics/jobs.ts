@@ -52,40 +52,14 @@ export async function rebuild(services: Services, opts: { fix?: boolean } = {}):
   const months = [...new Set(expected.users.map((u) => u.month).concat(expected.surveys.map((s) => s.date.slice(0, 7))))].filter((m) => m >= oldestFullMonth).sort();
 
   const report: RebuildReport = { rawEvents: raws.length, months, userFacts: { expected: 0, stored: 0, missing: 0, extra: 0 }, surveys: { expected: 0, stored: 0, missing: 0, extra: 0 }, redundantUserFacts: 0, fixed: false };
-  const tally = (pk: string) => (K.isSurveyFact(pk) ? report.surveys : report.userFacts);
-  const puts: Record<string, unknown>[] = [];
+  const puts: FactItem[] = [];
   const deletes: { PK: string; SK: string }[] = [];
   for (const month of months) {
     const want = events.factItems(
       expected.users.filter((u) => u.month === month),
       expected.surveys.filter((s) => s.date.startsWith(month)),
     );
-    const stored = await events.storedFactKeys(month);
-    // A plain user-day fact beside usage facts of the same user-day is redundant, not wrong: ingest
-    // writes it when one request carries only non-usage events of a day whose usage came in another.
-    const usedDays = new Set<string>();
-    for (const item of want.values()) {
-      if (K.isSurveyFact(item.PK)) continue;
-      const f = K.parseUserFact(item.SK);
-      if (f.usageKey !== undefined) usedDays.add(`${item.PK}|${f.user}|${f.day}`);
-    }
-    for (const item of want.values()) tally(item.PK).expected++;
-    for (const [k, key] of stored) {
-      tally(key.PK).stored++;
-      if (want.has(k)) continue;
-      const f = K.isSurveyFact(key.PK) ? undefined : K.parseUserFact(key.SK);
-      if (f && f.usageKey === undefined && usedDays.has(`${key.PK}|${f.user}|${f.day}`)) {
-        report.redundantUserFacts++;
-        continue;
-      }
-      tally(key.PK).extra++;
-      deletes.push(key);
-    }
-    for (const [k, item] of want) {
-      if (stored.has(k)) continue;
-      tally(item.PK).missing++;
-      puts.push(item);
-    }
+    compareMonthFacts(want, await events.storedFactKeys(month), report, puts, deletes);
   }
   if (opts.fix && (puts.length || deletes.length)) {
     await Promise.all([events.putFacts(puts), events.deleteFacts(deletes)]);
@@ -129,4 +103,46 @@ export async function runQueuedJob(services: Services, body: unknown) {
   if (job.job === 'rollup-merge') return runMergeJob(services, job);
   if (job.job === 'rebuild') return rebuild(services, { fix: job.fix });
   return purgeExpired(services);
+}
+
+type FactItem = Record<string, unknown> & { PK: string; SK: string };
+
+/**
+ * Compare one month's expected fact items (keyed `PK|SK`) with the stored keys: tallies `report`,
+ * collects the missing items into `puts` and the extra keys into `deletes`. A plain user-day fact
+ * beside usage facts of the same user-day is redundant, not wrong (ingest writes it when one
+ * request carries only non-usage events of a day whose usage came in another): it is counted as
+ * redundant, neither expected nor extra. Shared by `rebuild` and the segmented rebuild.
+ */
+export function compareMonthFacts(want: Map<string, FactItem>, stored: Map<string, { PK: string; SK: string }>, report: RebuildReport, puts: FactItem[], deletes: { PK: string; SK: string }[]): void {
+  const tally = (pk: string) => (K.isSurveyFact(pk) ? report.surveys : report.userFacts);
+  const usedDays = new Set<string>();
+  for (const item of want.values()) {
+    if (K.isSurveyFact(item.PK)) continue;
+    const f = K.parseUserFact(item.SK);
+    if (f.usageKey !== undefined) usedDays.add(`${item.PK}|${f.user}|${f.day}`);
+  }
+  const redundant = (key: { PK: string; SK: string }) => {
+    if (K.isSurveyFact(key.PK)) return false;
+    const f = K.parseUserFact(key.SK);
+    return f.usageKey === undefined && usedDays.has(`${key.PK}|${f.user}|${f.day}`);
+  };
+  // facts computed apart (segments) may expect a plain fact that one pass over all events would not
+  for (const [k, item] of want) if (redundant(item)) want.delete(k);
+  for (const item of want.values()) tally(item.PK).expected++;
+  for (const [k, key] of stored) {
+    tally(key.PK).stored++;
+    if (want.has(k)) continue;
+    if (redundant(key)) {
+      report.redundantUserFacts++;
+      continue;
+    }
+    tally(key.PK).extra++;
+    deletes.push(key);
+  }
+  for (const [k, item] of want) {
+    if (stored.has(k)) continue;
+    tally(item.PK).missing++;
+    puts.push(item);
+  }
 }

@@ -27,7 +27,7 @@ import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { addDays, todayUtc } from '../../../shared/primitives';
-import type { RebuildReport } from '../analytics/jobs';
+import { compareMonthFacts, type RebuildReport } from '../analytics/jobs';
 import { factsOf } from '../ingest/ingest';
 import { log } from '../log';
 import type { Services } from '../services';
@@ -177,8 +177,7 @@ async function compare(services: Services, run: string, opts: FanoutOptions): Pr
     redundantUserFacts: 0,
     fixed: false,
   };
-  const tally = (pk: string) => (K.isSurveyFact(pk) ? report.surveys : report.userFacts);
-  const puts: Record<string, unknown>[] = [];
+  const puts: (Record<string, unknown> & { PK: string; SK: string })[] = [];
   const deletes: { PK: string; SK: string }[] = [];
   for (const month of months) {
     const want = new Map<string, Record<string, unknown> & { PK: string; SK: string }>();
@@ -186,38 +185,7 @@ async function compare(services: Services, run: string, opts: FanoutOptions): Pr
       const { PK: _pk, SK: key, fpk, fsk, expiresAt: _ttl, ...attrs } = s;
       want.set(key as string, { PK: fpk as string, SK: fsk as string, ...attrs });
     }
-    // Segments computed facts apart: a plain user-day fact from one segment is redundant where
-    // another segment found usage on that user-day (one pass over all events would not write it)
-    const usedDays = new Set<string>();
-    for (const item of want.values()) {
-      if (K.isSurveyFact(item.PK)) continue;
-      const f = K.parseUserFact(item.SK);
-      if (f.usageKey !== undefined) usedDays.add(`${item.PK}|${f.user}|${f.day}`);
-    }
-    for (const [k, item] of want) {
-      if (K.isSurveyFact(item.PK)) continue;
-      const f = K.parseUserFact(item.SK);
-      if (f.usageKey === undefined && usedDays.has(`${item.PK}|${f.user}|${f.day}`)) want.delete(k);
-    }
-    // from here as rebuild() in analytics/jobs.ts
-    const stored = await events.storedFactKeys(month);
-    for (const item of want.values()) tally(item.PK).expected++;
-    for (const [k, key] of stored) {
-      tally(key.PK).stored++;
-      if (want.has(k)) continue;
-      const f = K.isSurveyFact(key.PK) ? undefined : K.parseUserFact(key.SK);
-      if (f && f.usageKey === undefined && usedDays.has(`${key.PK}|${f.user}|${f.day}`)) {
-        report.redundantUserFacts++;
-        continue;
-      }
-      tally(key.PK).extra++;
-      deletes.push(key);
-    }
-    for (const [k, item] of want) {
-      if (stored.has(k)) continue;
-      tally(item.PK).missing++;
-      puts.push(item);
-    }
+    compareMonthFacts(want, await events.storedFactKeys(month), report, puts, deletes);
   }
   if (state.fix === true && (puts.length || deletes.length)) {
     await Promise.all([events.putFacts(puts), events.deleteFacts(deletes)]);
