@@ -187,7 +187,11 @@ export class StatelessStack extends Stack {
       corsPreflight: {
         allowOrigins: ['*'],
         allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.PATCH, CorsHttpMethod.DELETE],
-        allowHeaders: ['authorization', 'content-type'],
+        // what browser SDKs send: Segment's analytics-next posts text/plain (no preflight);
+        // RudderStack's JavaScript SDK adds Basic authorization and an AnonymousId header
+        allowHeaders: ['authorization', 'content-type', 'content-encoding', 'anonymousid'],
+        // a browser client backing off after 429/503 must be able to read Retry-After
+        exposeHeaders: ['retry-after'],
         maxAge: Duration.hours(1),
       },
     });

@@ -60,13 +60,14 @@ describe('HTTP API', () => {
     for (const routeId of Object.keys(routes)) expect(stage.DependsOn, `${stageId} after ${routeId}`).toContain(routeId);
   });
 
-  it('allows CORS from any origin without credentials (bearer tokens in a header), with the authorization and content-type headers', () => {
+  it('allows CORS from any origin without credentials (bearer tokens in a header), with the headers browser SDKs send, and exposes Retry-After', () => {
     const { stateless } = synthDefault();
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
       CorsConfiguration: {
         AllowOrigins: ['*'],
-        AllowHeaders: ['authorization', 'content-type'],
+        AllowHeaders: ['authorization', 'content-type', 'content-encoding', 'anonymousid'],
+        ExposeHeaders: ['retry-after'],
         AllowMethods: Match.arrayWith(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
         AllowCredentials: Match.absent(),
       },
