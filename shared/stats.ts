@@ -438,6 +438,8 @@ export interface MeanShiftResult {
  * `day` is a day number; the lag between two observations is their distance in days, so a
  * missing day is a gap, not a shift (on a complete daily series this is the usual index lag).
  * se, CI and p are null when n < 3 or the variance estimate is not positive.
+ * This is DESIGN.md's definition; the outcome uses `meanShiftEwc`, because this test calls 11–19%
+ * of no-change series significant at day-to-day correlation 0–0.6 (README "KPI lift").
  */
 export function meanShiftNeweyWest(points: readonly { day: number; value: number }[], splitDay: number, lags: number = NEWEY_WEST_LAGS): MeanShiftResult {
   const empty: MeanShiftResult = { lift: null, se: null, df: null, ci95: null, pValue: null };
