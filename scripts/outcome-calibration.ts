@@ -113,3 +113,14 @@ const others: [string, (seed: number) => number[]][] = [
   }],
 ];
 for (const [name, make] of others) console.log(`${name} | ${rates(make, 0).map((x) => pct(x.sig)).join(' | ')}`);
+console.log('\nThe minimum for a KPI target, 14 + 14 days, no change: share with p < 0.05');
+for (const phi of [0, 0.3, 0.6, 0.8]) {
+  const hits = tests.map(() => 0);
+  for (let seed = 1; seed <= N; seed++) {
+    const pts = ar1(seed, 28, phi).map((value, day) => ({ day, value }));
+    tests.forEach(([, test], k) => {
+      if (test(pts, 14).pValue! < 0.05) hits[k]++;
+    });
+  }
+  console.log(`φ = ${phi} | ${hits.map((h) => pct(h / N)).join(' | ')}`);
+}

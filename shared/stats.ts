@@ -499,6 +499,8 @@ export function ewcTerms(m: number): number {
 }
 
 export interface MeanShiftEwcResult extends MeanShiftResult {
+  /** Welch–Satterthwaite degrees of freedom (V₀ + V₁)² / (V₀²/ν₀ + V₁²/ν₁) */
+  df: number | null;
   /** cosine terms used on each side (before, after) */
   terms: [number, number] | null;
 }
