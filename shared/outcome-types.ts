@@ -137,7 +137,7 @@ export const Outcome = z
         after: MeanN,
         lift: z.number().nullable(),
         relativeLift: z.number().nullable(),
-        /** 95% CI of `lift` from Newey–West standard errors (days are not independent) */
+        /** 95% CI of `lift`, robust to day-to-day correlation: Welch with EWC long-run variances per side (README "KPI lift") */
         ci95: Ci95,
         pValue: z.number().nullable(),
         /** the same estimate on the 2W days before the pre-window, split at S−2W; null without data there */

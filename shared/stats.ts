@@ -1,7 +1,8 @@
 /**
  * Statistics for outcome measurement: moments, Student t distribution, Welch's
- * unequal-variance t interval/test, Wilson score interval, NPS, a mean shift with Newey–West
- * (HAC) standard errors for autocorrelated daily series, clipping to a scale. Pure, dependency-free.
+ * unequal-variance t interval/test, Wilson score interval, NPS, a mean shift for autocorrelated
+ * daily series (Newey–West as DESIGN.md defines it, and the EWC test the outcome uses), clipping
+ * to a scale. Pure, dependency-free.
  *
  * Null convention: where a quantity is undefined for the data (no observations, a single
  * observation, no spread) the functions return `null`, never NaN or ±Infinity, so a
@@ -437,6 +438,8 @@ export interface MeanShiftResult {
  * `day` is a day number; the lag between two observations is their distance in days, so a
  * missing day is a gap, not a shift (on a complete daily series this is the usual index lag).
  * se, CI and p are null when n < 3 or the variance estimate is not positive.
+ * This is DESIGN.md's definition; the outcome uses `meanShiftEwc`, because this test calls 11–19%
+ * of no-change series significant at day-to-day correlation 0–0.6 (README "KPI lift").
  */
 export function meanShiftNeweyWest(points: readonly { day: number; value: number }[], splitDay: number, lags: number = NEWEY_WEST_LAGS): MeanShiftResult {
   const empty: MeanShiftResult = { lift: null, se: null, df: null, ci95: null, pValue: null };
@@ -480,6 +483,81 @@ export function meanShiftNeweyWest(points: readonly { day: number; value: number
   const half = tQuantile(Q975, df) * se;
   const pValue = Math.min(1, 2 * tSurvival(Math.abs(lift / se), df));
   return { lift, se, df, ci95: [lift - half, lift + half], pValue };
+}
+
+// ---------------------------------------------------------------------------
+// Mean shift with autocorrelation-robust (EWC) long-run variances per side
+// ---------------------------------------------------------------------------
+
+/**
+ * Cosine terms ν of the equal-weighted cosine (EWC) long-run variance for a side with m days:
+ * ⌊0.4·m^(2/3)⌋ (Lazarus, Lewis, Stock & Watson 2018, "HAR inference: recommendations for
+ * practice"), at least 1 and at most m − 1. 3 at 28 days, 2 at 14, 5 at 56.
+ */
+export function ewcTerms(m: number): number {
+  return Math.max(1, Math.min(m - 1, Math.floor(0.4 * Math.cbrt(m * m))));
+}
+
+export interface MeanShiftEwcResult extends MeanShiftResult {
+  /** Welch–Satterthwaite degrees of freedom (V₀ + V₁)² / (V₀²/ν₀ + V₁²/ν₁) */
+  df: number | null;
+  /** cosine terms used on each side (before, after) */
+  terms: [number, number] | null;
+}
+
+/**
+ * The variance of the mean of one side's values (sorted by day) from the EWC long-run variance:
+ * residuals e_i = y_i − ȳ, Λ_j = √(2/m)·Σ_i cos(π·j·(k_i + ½)/T)·e_i for j = 1 … ν, where k_i is
+ * the day's offset from the side's first day and T the side's span in days (on a complete series
+ * k_i = i and T = m: LLSW's type-II cosines), Ω = Σ_j Λ_j² / ν, Var(ȳ) = Ω / m.
+ */
+function ewcMeanVariance(side: readonly { day: number; value: number }[], m0: number, nu: number): number {
+  const m = side.length;
+  const first = side[0].day;
+  const span = side[m - 1].day - first + 1;
+  let omega = 0;
+  for (let j = 1; j <= nu; j++) {
+    let lambda = 0;
+    for (const p of side) lambda += Math.cos((Math.PI * j * (p.day - first + 0.5)) / span) * (p.value - m0);
+    lambda *= Math.sqrt(2 / m);
+    omega += lambda * lambda;
+  }
+  return omega / nu / m;
+}
+
+/**
+ * Mean shift of a daily series at `splitDay` (lift = mean of the days ≥ splitDay − mean of the
+ * days before) with an interval that holds when days are autocorrelated: Welch's test with each
+ * side's variance of the mean taken from its equal-weighted cosine (EWC) long-run variance with
+ * ν = ewcTerms(m) terms, and Welch–Satterthwaite degrees of freedom
+ * df = (V₀ + V₁)² / (V₀²/ν₀ + V₁²/ν₁) (each V is a scaled χ²_ν, so df = ν₀ + ν₁ when V₀ = V₁).
+ * Each side is the location model, for which EWC's t_ν reference is the fixed-b distribution.
+ * A missing day is a gap (cosines are taken at the day's position). se, CI and p are null when a
+ * side has fewer than 2 values or both variances are 0.
+ */
+export function meanShiftEwc(points: readonly { day: number; value: number }[], splitDay: number): MeanShiftEwcResult {
+  const empty: MeanShiftEwcResult = { lift: null, se: null, df: null, ci95: null, pValue: null, terms: null };
+  const obs = points.filter((p) => Number.isFinite(p.value)).slice().sort((a, b) => a.day - b.day);
+  const before = obs.filter((p) => p.day < splitDay);
+  const after = obs.filter((p) => p.day >= splitDay);
+  const m0 = mean(before.map((p) => p.value));
+  const m1 = mean(after.map((p) => p.value));
+  if (m0 === null || m1 === null || !Number.isFinite(m1 - m0)) return empty;
+  const lift = m1 - m0;
+  if (before.length < 2 || after.length < 2) return { ...empty, lift };
+  const nu0 = ewcTerms(before.length);
+  const nu1 = ewcTerms(after.length);
+  const v0 = ewcMeanVariance(before, m0, nu0);
+  const v1 = ewcMeanVariance(after, m1, nu1);
+  const v = v0 + v1;
+  if (!(v > 0) || !Number.isFinite(v)) return { ...empty, lift, terms: [nu0, nu1] };
+  const se = Math.sqrt(v);
+  const w0 = v0 / v; // shares (scale-free, so tiny values cannot underflow)
+  const w1 = v1 / v;
+  const df = 1 / ((w0 * w0) / nu0 + (w1 * w1) / nu1);
+  const half = tQuantile(Q975, df) * se;
+  const pValue = Math.min(1, 2 * tSurvival(Math.abs(lift / se), df));
+  return { lift, se, df, ci95: [lift - half, lift + half], pValue, terms: [nu0, nu1] };
 }
 
 /** An interval clipped to a scale [lo, hi] (e.g. CSAT 1–5); null stays null. */

@@ -1,9 +1,12 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import ewcFixtures from '../helpers/ewc-fixtures.json';
 import nwFixtures from '../helpers/newey-west-fixtures.json';
 import {
   clipInterval,
+  ewcTerms,
   lnGamma,
+  meanShiftEwc,
   meanShiftNeweyWest,
   mean,
   meanCi95,
@@ -359,6 +362,48 @@ describe('meanShiftNeweyWest', () => {
     expect(meanShiftNeweyWest(series([-1.7e308, -1.7e308, 1.7e308, 1.7e308]), 20_002)).toMatchObject({ lift: null, se: null });
     // the store's smallest magnitudes still give an interval
     expect(meanShiftNeweyWest(series([1e-130, 3e-130, 2e-130, 5e-130, 4e-130]), 20_002).ci95).not.toBeNull();
+  });
+});
+
+describe('meanShiftEwc', () => {
+  const series = (values: number[], from = 20_000) => values.map((value, i) => ({ day: from + i, value }));
+
+  it('ν = ⌊0.4·m^(2/3)⌋ cosine terms per side, between 1 and m − 1', () => {
+    expect([2, 3, 5, 14, 27, 28, 56, 90].map(ewcTerms)).toEqual([1, 1, 1, 2, 3, 3, 5, 8]);
+  });
+
+  it.each(ewcFixtures.cases)('agrees with numpy/scipy (type-II DCT per side, Welch–Satterthwaite df, scipy t): $name', (c) => {
+    const r = meanShiftEwc(c.values.map((value, i) => ({ day: 20_000 + c.days[i], value })), 20_000 + c.splitDay);
+    expect(r.lift! - c.lift).toBeCloseTo(0, 12);
+    expect(r.terms).toEqual(c.terms);
+    expect(r.se! / c.se).toBeCloseTo(1, 10);
+    expect(r.df! / c.df).toBeCloseTo(1, 10);
+    expect(r.pValue! / c.pValue).toBeCloseTo(1, 10);
+    expect((r.ci95![0] - c.ci95[0]) / c.se).toBeCloseTo(0, 10);
+    expect((r.ci95![1] - c.ci95[1]) / c.se).toBeCloseTo(0, 10);
+  });
+
+  it('takes days in any order and ignores non-finite values; a side\'s shift in level does not change its variance', () => {
+    const values = Array.from({ length: 40 }, (_, d) => Math.sin(d / 3) + ((d * 37) % 11) / 10);
+    const pts = values.map((value, d) => ({ day: d, value }));
+    const a = meanShiftEwc(pts, 20);
+    const b = meanShiftEwc([...pts].reverse().concat([{ day: 50, value: Number.NaN }]), 20);
+    expect(b).toEqual(a);
+    const shifted = meanShiftEwc(pts.map((p) => (p.day >= 20 ? { ...p, value: p.value + 5 } : p)), 20);
+    expect(shifted.lift! - a.lift!).toBeCloseTo(5, 12);
+    expect(shifted.se! / a.se!).toBeCloseTo(1, 12);
+  });
+
+  it('null where undefined: an empty side, a side with one value, no variation', () => {
+    expect(meanShiftEwc(series([1, 2, 3]), 20_000)).toMatchObject({ lift: null, se: null, pValue: null, terms: null });
+    expect(meanShiftEwc(series([1, 2, 3]), 20_002)).toMatchObject({ lift: 1.5, se: null, ci95: null, pValue: null });
+    expect(meanShiftEwc(series([1, 1, 2, 2]), 20_002)).toMatchObject({ lift: 1, se: null, ci95: null, pValue: null, terms: [1, 1] });
+    expect(meanShiftEwc(series([-1.7e308, -1.7e308, 1.7e308, 1.7e308]), 20_002)).toMatchObject({ lift: null, se: null });
+    // one side constant: the other side's variance and terms carry the test
+    const r = meanShiftEwc(series([5, 5, 5, 5, 5, 1, 2, 3, 2, 1, 3]), 20_005);
+    expect(r.df).toBeCloseTo(1, 12);
+    expect(r.ci95).not.toBeNull();
+    expect(meanShiftEwc(series([1e-130, 3e-130, 2e-130, 5e-130, 4e-130]), 20_002).ci95).not.toBeNull();
   });
 });
 

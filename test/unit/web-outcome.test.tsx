@@ -26,7 +26,7 @@ describe('epic outcome panels', () => {
   it('a KPI whose placebo found a change carries the trend warning in words', () => {
     render(<KpiCharts outcome={base} />);
     expect(screen.getByTestId('kpi-trend-warning').textContent).toContain('Checkout conversion was already rising before launch: this lift may be the trend');
-    expect(screen.getByText('Lift (95% CI, Newey–West)')).toBeTruthy();
+    expect(screen.getByText('Lift (95% CI, robust to day-to-day correlation)')).toBeTruthy();
     expect(trendWarningText({ name: 'checkout_conversion', placebo: { lift: -0.001, ci95: null, pValue: 0.01 } })).toContain('already falling');
   });
 

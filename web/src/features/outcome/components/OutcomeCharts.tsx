@@ -183,7 +183,7 @@ export function KpiCharts({ outcome }: { outcome: Outcome }) {
             />
             <div className="figure-row">
               <div className="figure">
-                <span className="figure-label">Lift (95% CI, Newey–West)</span>
+                <span className="figure-label">Lift (95% CI, robust to day-to-day correlation)</span>
                 <span className="figure-value">{formatEstimate(k.lift, k.ci95, units.lift)}</span>
                 <CiRange point={k.lift} ci={k.ci95} config={{ reference: 0, target: target?.value ?? null, targetOp: target?.op, width: 160 }} />
                 <span className="small">
