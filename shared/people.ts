@@ -54,6 +54,7 @@ export const IdentityConfig = z
         clientId: z.string(),
         scopes: z.array(z.string()),
         providerName: z.string().describe('shown on the sign-in button'),
+        logoutUrl: z.string().optional().describe("the provider's sign-out URL when its discovery names no end_session_endpoint (Cognito)"),
       })
       .nullable()
       .describe('null when no identity provider is configured (sign-in links and tokens only)'),

@@ -74,6 +74,14 @@ export const ConfigSchema = z.object({
   SEXTANT_OIDC_SCOPES: z.string().default('openid email profile offline_access'),
   /** the name on the dashboard's sign-in button (default: the issuer's host) */
   SEXTANT_OIDC_PROVIDER_NAME: z.string().max(60).optional(),
+  /** the provider's sign-out URL when discovery names none (Cognito: https://<domain>/logout; the dashboard adds client_id and logout_uri) */
+  SEXTANT_OIDC_LOGOUT_URL: z.string().url().optional(),
+  /** origins the dashboard's sign-in talks to besides the issuer's (CSP connect-src), comma-separated, e.g. Google's https://oauth2.googleapis.com */
+  SEXTANT_OIDC_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin like https://login.example.com (no path)'))),
   /** emails (comma-separated) that are admins from the start (verified email of the token) */
   SEXTANT_ADMIN_EMAILS: z
     .string()

@@ -163,3 +163,9 @@ export class OidcVerifier {
 
 /** A principal signed in with the identity provider (not a key or a session). */
 export const isPerson = (p: KeyRecord) => p.id.startsWith('oidc:');
+
+/** Origins the dashboard's sign-in calls (CSP connect-src): the issuer's and SEXTANT_OIDC_ORIGINS. */
+export function signInOrigins(config: Config): string[] {
+  if (!config.SEXTANT_OIDC_ISSUER) return [];
+  return [...new Set([new URL(config.SEXTANT_OIDC_ISSUER).origin, ...config.SEXTANT_OIDC_ORIGINS])];
+}

@@ -36,7 +36,7 @@ function expectedStatus(route: RouteEntry, caller: Caller): number {
   if (caller === 'none' || caller === 'wrong' || caller === 'revoked') return 401;
   if (route.min === 'ingest') return caller === 'ingest' ? route.allowed : 403;
   if (caller === 'ingest') return 403;
-  return RANK[caller] >= RANK[route.min] ? route.allowed : 403;
+  return RANK[caller as Credential] >= RANK[route.min] ? route.allowed : 403;
 }
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

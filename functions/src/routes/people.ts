@@ -45,7 +45,7 @@ export function peopleRoutes(r: Router) {
   endpoint(r, { method: 'get', path: '/identity', summary: 'The identity provider the dashboard signs in with (null when none is configured)', tags, auth: 'public', responses: { 200: { description: 'Sign-in options', schema: IdentityConfig } } }, (c) => {
     const cfg = c.get('services').config;
     const oidc = cfg.SEXTANT_OIDC_ISSUER && cfg.SEXTANT_OIDC_CLIENT_ID
-      ? { issuer: cfg.SEXTANT_OIDC_ISSUER, clientId: cfg.SEXTANT_OIDC_CLIENT_ID, scopes: cfg.SEXTANT_OIDC_SCOPES.split(/\s+/).filter(Boolean), providerName: cfg.SEXTANT_OIDC_PROVIDER_NAME ?? new URL(cfg.SEXTANT_OIDC_ISSUER).host }
+      ? { issuer: cfg.SEXTANT_OIDC_ISSUER, clientId: cfg.SEXTANT_OIDC_CLIENT_ID, scopes: cfg.SEXTANT_OIDC_SCOPES.split(/\s+/).filter(Boolean), providerName: cfg.SEXTANT_OIDC_PROVIDER_NAME ?? new URL(cfg.SEXTANT_OIDC_ISSUER).host, ...(cfg.SEXTANT_OIDC_LOGOUT_URL ? { logoutUrl: cfg.SEXTANT_OIDC_LOGOUT_URL } : {}) }
       : null;
     return c.json({ oidc } satisfies IdentityConfig);
   });
