@@ -138,6 +138,17 @@ describe('sign-in with an identity provider in Chromium', () => {
     await page.goto(`${base}/people`);
     await page.getByText('Only admins manage people').waitFor({ timeout: 30_000 });
 
+    // the API refuses the ID token (401; here: a broken signature) while the tab thinks it valid: one refresh, and on
+    const before = await stored(page);
+    await page.evaluate(() => {
+      const t = JSON.parse(sessionStorage.getItem('sextant.oidc')!);
+      sessionStorage.setItem('sextant.oidc', JSON.stringify({ ...t, idToken: `${t.idToken.slice(0, -6)}AAAAAA` }));
+    });
+    await page.reload();
+    await page.locator('.who').waitFor({ timeout: 30_000 });
+    await expect.poll(async () => (await stored(page))?.refreshToken, { timeout: 30_000 }).not.toBe(before?.refreshToken);
+    expect(await who(page)).toContain('Vic Viewer');
+
     await page.evaluate(() => {
       const t = JSON.parse(sessionStorage.getItem('sextant.oidc')!);
       sessionStorage.setItem('sextant.oidc', JSON.stringify({ ...t, refreshToken: 'spent-or-revoked', expiresAt: Date.now() - 1000 }));

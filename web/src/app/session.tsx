@@ -144,7 +144,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   /** Use the provider's ID token as the bearer token; ask the API who this is. */
-  const adoptProviderTokens = useCallback((t: OidcTokens, returnTo?: string) => {
+  const adoptProviderTokens = useCallback((t: OidcTokens, returnTo?: string, refreshed = false) => {
     setToken(t.idToken);
     getMe(t.idToken).then(
       (me) => {
@@ -152,6 +152,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         setState({ status: 'signed_in', me });
       },
       (e) => {
+        // refused (revoked, or the clock ran out early): one refresh, then back to sign-in
+        if (e instanceof ApiError && e.status === 401 && !refreshed) {
+          void refreshTokens(t).then((next) => (next ? adoptProviderTokens(next, returnTo, true) : signOut('Your sign-in expired. Sign in again.')));
+          return;
+        }
         forgetTokens();
         setToken(null);
         if (e instanceof ApiError && e.status === 403) setState({ status: 'signed_out', notice: e.message });
@@ -159,7 +164,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         else setState({ status: 'unreachable', message: e instanceof Error ? e.message : 'The API did not answer.' });
       },
     );
-  }, []);
+  }, [signOut]);
 
   const redeemLink = useCallback(
     (code: string) => {
