@@ -255,7 +255,6 @@ export class StatelessStack extends Stack {
     // ---- people's sign-in (OpenID Connect): a Cognito user pool of this app, or an external issuer ----
     const identity = settings.identity;
     const oidcEnv: Record<string, string> = { SEXTANT_ADMIN_EMAILS: identity.adminEmails.join(',') };
-    let signInUrl: string;
     if (identity.kind === 'cognito' && props.users) {
       const client = addDashboardClient(this, 'DashboardClient', props.users.userPool, dashboardOrigin);
       const hosted = props.users.domain.baseUrl();
@@ -268,10 +267,10 @@ export class StatelessStack extends Stack {
         SEXTANT_OIDC_PROVIDER_NAME: 'Cognito',
         SEXTANT_OIDC_LOGOUT_URL: `${hosted}/logout`,
       });
-      signInUrl = `${hosted}/login?client_id=${client.userPoolClientId}&response_type=code&scope=openid+email+profile&redirect_uri=${dashboardOrigin}/`;
       new CfnOutput(this, 'OidcIssuer', { value: props.users.userPool.userPoolProviderUrl, description: 'OpenID Connect issuer (the Cognito user pool)' });
       new CfnOutput(this, 'OidcClientId', { value: client.userPoolClientId, description: "The dashboard's app client id (public, PKCE)" });
-      new CfnOutput(this, 'SignInUrl', { value: signInUrl, description: 'Cognito hosted sign-in for the dashboard (the dashboard offers it as "Sign in with Cognito")' });
+      new CfnOutput(this, 'SignInUrl', { value: `${dashboardOrigin}/`, description: 'Where people sign in: the dashboard offers "Sign in with Cognito" (also the app client\'s callback URL)' });
+      new CfnOutput(this, 'CognitoDomain', { value: hosted, description: 'The Cognito hosted sign-in domain' });
     } else if (identity.kind === 'external') {
       Object.assign(oidcEnv, {
         SEXTANT_OIDC_ISSUER: identity.issuer,

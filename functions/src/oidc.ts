@@ -13,7 +13,9 @@
  * The role: SEXTANT_ADMIN_EMAILS (verified email) → admin; else the highest role the roles claim
  * maps to (SEXTANT_OIDC_ROLE_VALUES); else the people list (verified email), read on every such
  * request and never cached, so a removal or a role change takes effect on the next request.
- * No role → 403. A verified email is the `email` claim with `email_verified: true`.
+ * No role → 403. A verified email is the `email` claim with `email_verified: true` (Cognito's
+ * user pools may send the string "true"), or, from Entra ID (which sends no email_verified), with
+ * its optional claim `xms_edov` (the email's domain is verified by its owner) true.
  */
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { KeyRecord } from '../../shared/keys';
@@ -119,7 +121,7 @@ export class OidcVerifier {
   /** The person behind a verified token, with their role now (403 when they have none). */
   async identify(token: string, now: number): Promise<Identity> {
     const claims = (await this.verify(token, now)) as JWTPayload & Record<string, unknown>;
-    const email = typeof claims.email === 'string' && claims.email_verified === true ? normalizeEmail(claims.email) : undefined;
+    const email = typeof claims.email === 'string' && emailVerified(claims) ? normalizeEmail(claims.email) : undefined;
     const name = (typeof claims.name === 'string' && claims.name.trim()) || email || (typeof claims.preferred_username === 'string' ? claims.preferred_username : undefined) || String(claims.sub);
     let role: PersonRole | undefined;
     let source: RoleSource | undefined;
@@ -168,4 +170,10 @@ export const isPerson = (p: KeyRecord) => p.id.startsWith('oidc:');
 export function signInOrigins(config: Config): string[] {
   if (!config.SEXTANT_OIDC_ISSUER) return [];
   return [...new Set([new URL(config.SEXTANT_OIDC_ISSUER).origin, ...config.SEXTANT_OIDC_ORIGINS])];
+}
+
+/** The provider vouches for the email (see the header). An unverified email never matches the people list or SEXTANT_ADMIN_EMAILS. */
+export function emailVerified(claims: Record<string, unknown>): boolean {
+  const yes = (v: unknown) => v === true || v === 'true' || v === 1 || v === '1';
+  return yes(claims.email_verified) || (claims.email_verified === undefined && yes(claims.xms_edov));
 }

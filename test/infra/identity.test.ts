@@ -59,7 +59,7 @@ describe('sign-in with Cognito (no external issuer given)', () => {
     expect(JSON.stringify(api.SEXTANT_OIDC_LOGOUT_URL)).toContain('/logout');
     const ingest = envOf(stateless, logicalId(sextant.stateless.ingest.fn));
     expect(Object.keys(ingest).filter((k) => k.startsWith('SEXTANT_OIDC'))).toEqual([]);
-    for (const o of ['OidcIssuer', 'OidcClientId', 'SignInUrl']) expect(Object.keys(stateless.findOutputs(o))).toHaveLength(1);
+    for (const o of ['OidcIssuer', 'OidcClientId', 'SignInUrl', 'CognitoDomain']) expect(Object.keys(stateless.findOutputs(o))).toHaveLength(1);
     // the dashboard may fetch the issuer's discovery and the hosted domain's token endpoint
     const csp = JSON.stringify(Object.values(stateless.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0].Properties);
     expect(csp).toContain('https://cognito-idp.');

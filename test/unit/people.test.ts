@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { claimAt, normalizeEmail, parseRoleValues, PersonCreate, roleFromClaim } from '../../shared/people';
 import { loadConfig } from '../../functions/src/config';
-import { looksLikeJwt } from '../../functions/src/oidc';
+import { emailVerified, looksLikeJwt } from '../../functions/src/oidc';
 import { peopleView, personId } from '../../functions/src/store/people-store';
 
 const DEFAULT = parseRoleValues('admin=sextant-admin,editor=sextant-editor,viewer=sextant-viewer');
@@ -86,6 +86,16 @@ describe('identity configuration', () => {
     expect(c.SEXTANT_OIDC_ISSUER).toBe('http://127.0.0.1:4000');
     expect(c.SEXTANT_ADMIN_EMAILS).toEqual(['a@x.example', 'b@x.example']);
     expect(c.SEXTANT_OIDC_ROLES_CLAIM).toBe('groups');
+  });
+
+  it('trusts an email only when the provider says it is verified', () => {
+    expect(emailVerified({ email_verified: true })).toBe(true);
+    expect(emailVerified({ email_verified: 'true' })).toBe(true);
+    expect(emailVerified({ email_verified: false })).toBe(false);
+    expect(emailVerified({ email_verified: 'false', xms_edov: true })).toBe(false);
+    expect(emailVerified({})).toBe(false);
+    expect(emailVerified({ xms_edov: true })).toBe(true);
+    expect(emailVerified({ xms_edov: false })).toBe(false);
   });
 
   it('tells a JWT from a Sextant key by its shape', () => {
