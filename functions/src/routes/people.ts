@@ -32,9 +32,9 @@ export function peopleRoutes(r: Router) {
     async (c, { body, params }) => {
       const s = c.get('services');
       if (body.email && personId(body.email) !== params.id) throw conflict(`${body.email} is not the email of person "${params.id}"`);
-      const updated = await s.people.setRole(params.id, body.role);
-      if (!updated) throw notFound('person', params.id);
-      return c.json({ ...updated, source: 'people' as const } satisfies Person);
+      const changed = await s.people.setRole(params.id, body.role);
+      if (!changed) throw notFound('person', params.id);
+      return c.json({ ...changed.after, source: 'people' as const } satisfies Person);
     },
   );
   endpoint(r, { method: 'delete', path: '/people/:id', summary: 'Remove a person from the people list (effective on their next request)', tags, auth: 'admin', responses: { 200: { description: 'The removed person', schema: Person } } }, async (c, { params }) => {

@@ -68,8 +68,9 @@ export class PeopleStore {
     }
   }
 
-  /** Change a role: null when the person is not on the list. */
-  async setRole(id: string, role: PersonRole): Promise<ListedPerson | null> {
+  /** Change a role: the entry before and after (for the audit trail), or null when the person is not on the list. */
+  async setRole(id: string, role: PersonRole): Promise<{ before: ListedPerson; after: ListedPerson } | null> {
+    const updatedAt = new Date(this.now()).toISOString();
     try {
       const out = await this.store.doc.send(
         new UpdateCommand({
@@ -78,11 +79,12 @@ export class PeopleStore {
           UpdateExpression: 'SET #role = :r, updatedAt = :t',
           ConditionExpression: 'attribute_exists(PK)',
           ExpressionAttributeNames: { '#role': 'role' },
-          ExpressionAttributeValues: { ':r': role, ':t': new Date(this.now()).toISOString() },
-          ReturnValues: 'ALL_NEW',
+          ExpressionAttributeValues: { ':r': role, ':t': updatedAt },
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return strip<ListedPerson>(out.Attributes ?? {});
+      const before = strip<ListedPerson>(out.Attributes ?? {});
+      return { before, after: { ...before, role, updatedAt } };
     } catch (e) {
       if (isConditionFailure(e)) return null;
       throw e;
