@@ -115,7 +115,7 @@ describe('OpenID Connect sign-in', () => {
     expect((await ctx.call('POST', '/api/v1/people', { body: { email: 'new@fabrikam.example', role: 'viewer' } })).status).toBe(201);
     expect((await as(eve, 'GET', '/api/v1/me')).status).toBe(200);
     const seenOf = async (email: string) => ((await ctx.call('GET', '/api/v1/people')).body as { email: string; lastSeenAt?: string }[]).find((p) => p.email === email)?.lastSeenAt;
-    await vi.waitFor(async () => expect(await seenOf('eve@fabrikam.example')).toBeDefined());
+    await vi.waitFor(async () => expect(await seenOf('eve@fabrikam.example')).toBeDefined(), { timeout: 10_000 });
     const list = (await ctx.call('GET', '/api/v1/people')).body as { email: string; role: string; source: string; name?: string }[];
     const by = Object.fromEntries(list.map((p) => [p.email, p]));
     expect(by['eve@fabrikam.example']).toMatchObject({ role: 'editor', source: 'claim', name: 'Eve Editor' });
@@ -134,7 +134,7 @@ describe('OpenID Connect sign-in', () => {
     expect(await seenOf('eve@fabrikam.example')).toBe(first);
     ctx.setNow(start + 6 * 60_000);
     await as(eve, 'GET', '/api/v1/me');
-    await vi.waitFor(async () => expect(await seenOf('eve@fabrikam.example')).toBe(new Date(start + 6 * 60_000).toISOString()));
+    await vi.waitFor(async () => expect(await seenOf('eve@fabrikam.example')).toBe(new Date(start + 6 * 60_000).toISOString()), { timeout: 10_000 });
     ctx.setNow(Date.now());
   });
 
