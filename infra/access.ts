@@ -11,6 +11,7 @@ export const PARTITIONS = {
   credentials: ['CRED#*'], // key hash -> credential, read on every authenticated request
   keys: ['KEYS'], // key records (list, revoke)
   signInCodes: ['SIGNIN#*'], // one-time sign-in codes by hash (deleted when used)
+  people: ['PEOPLE'], // people list (OpenID Connect sign-in) and when each person was last seen
   reviews: ['REVIEWS#*'],
   iterations: ['ITERATIONS'],
   rawEvents: ['EVT#*'], // one item per messageId: dedupe, rebuild, retention
@@ -61,7 +62,7 @@ export const API_ACCESS: TableGrant[] = [
   // IterationStore; META via AnalyticsStore.markDirty
   {
     actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
-    partitions: [...P.roadmap, ...P.credentials, ...P.keys, ...P.signInCodes, ...P.reviews, ...P.iterations, ...P.meta, ...P.asks, ...P.subscriptions, ...P.deliveries],
+    partitions: [...P.roadmap, ...P.credentials, ...P.keys, ...P.signInCodes, ...P.people, ...P.reviews, ...P.iterations, ...P.meta, ...P.asks, ...P.subscriptions, ...P.deliveries],
   },
 ];
 

@@ -44,9 +44,18 @@ export interface SextantSettings {
   /** digests by e-mail: the SES identity (a verified domain or address) the worker may send from, and the From header */
   sesIdentity?: string;
   mailFrom?: string;
+  /**
+   * Sign-in for people (OpenID Connect; docs/deploy.md "Sign-in with your identity provider"):
+   * a Cognito user pool made here (default), or an external issuer (Okta, Entra ID, Google…).
+   */
+  identity: IdentitySettings;
   /** extra SEXTANT_* environment for every function */
   runtime: Partial<Record<(typeof RUNTIME_KEYS)[number], string>>;
 }
+
+export type IdentitySettings =
+  | { kind: 'cognito'; adminEmails: string[]; featurePlan: 'essentials' | 'plus'; domainPrefix?: string }
+  | { kind: 'external'; issuer: string; clientId: string; adminEmails: string[]; origins: string[]; rolesClaim?: string; roleValues?: string; scopes?: string; providerName?: string };
 
 export const CONTEXT = {
   prefix: 'sextant:prefix',
@@ -67,6 +76,16 @@ export const CONTEXT = {
   alarmEmail: 'sextant:alarmEmail',
   sesIdentity: 'sextant:sesIdentity',
   mailFrom: 'sextant:mailFrom',
+  oidcIssuer: 'sextant:oidcIssuer',
+  oidcClientId: 'sextant:oidcClientId',
+  oidcRolesClaim: 'sextant:oidcRolesClaim',
+  oidcRoleValues: 'sextant:oidcRoleValues',
+  oidcScopes: 'sextant:oidcScopes',
+  oidcProviderName: 'sextant:oidcProviderName',
+  oidcOrigins: 'sextant:oidcOrigins',
+  adminEmails: 'sextant:adminEmails',
+  cognitoFeaturePlan: 'sextant:cognitoFeaturePlan',
+  cognitoDomainPrefix: 'sextant:cognitoDomainPrefix',
 } as const;
 
 /**
@@ -167,6 +186,8 @@ export function readSettings(node: Node): SextantSettings {
   if (sesIdentity !== undefined && !/^([^@\s]+@)?[a-z0-9.-]+\.[a-z]{2,}$/i.test(sesIdentity)) errors.push(`${CONTEXT.sesIdentity}: a verified SES domain (example.com) or address (digest@example.com)`);
   const mailFrom = get(CONTEXT.mailFrom) as string | undefined;
 
+  const identity = readIdentity(get, errors);
+
   if (errors.length) throw new Error(`Invalid Sextant deployment settings:\n${errors.map((e) => `  ${e}`).join('\n')}`);
   return {
     prefix,
@@ -182,8 +203,46 @@ export function readSettings(node: Node): SextantSettings {
     apiOrigin,
     sesIdentity,
     mailFrom,
+    identity,
     runtime,
   };
+}
+
+/** The identity context keys: an external issuer with its client id, or a Cognito user pool made by the app. */
+function readIdentity(get: (k: string) => unknown, errors: string[]): IdentitySettings {
+  const str = (k: string) => {
+    const v = get(k);
+    return v === undefined || v === '' ? undefined : String(v);
+  };
+  const rawEmails = get(CONTEXT.adminEmails);
+  const adminEmails = (Array.isArray(rawEmails) ? rawEmails.map(String) : String(rawEmails ?? '').split(',')).map((e) => e.trim().toLowerCase()).filter(Boolean);
+  for (const e of adminEmails) if (!/^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(e)) errors.push(`${CONTEXT.adminEmails}: "${e}" is not an e-mail address`);
+  const issuer = str(CONTEXT.oidcIssuer);
+  const clientId = str(CONTEXT.oidcClientId);
+  if (issuer || clientId) {
+    if (!issuer || !clientId) errors.push(`${CONTEXT.oidcIssuer} and ${CONTEXT.oidcClientId} go together: set both for an external identity provider, or neither for a Cognito user pool`);
+    const external = {
+      SEXTANT_OIDC_ISSUER: issuer,
+      SEXTANT_OIDC_CLIENT_ID: clientId,
+      SEXTANT_OIDC_ROLES_CLAIM: str(CONTEXT.oidcRolesClaim),
+      SEXTANT_OIDC_ROLE_VALUES: str(CONTEXT.oidcRoleValues),
+      SEXTANT_OIDC_SCOPES: str(CONTEXT.oidcScopes),
+      SEXTANT_OIDC_PROVIDER_NAME: str(CONTEXT.oidcProviderName),
+      SEXTANT_OIDC_ORIGINS: str(CONTEXT.oidcOrigins),
+    };
+    const shape = Object.fromEntries(Object.keys(external).map((k) => [k, true])) as { [K in keyof typeof external]: true };
+    const parsed = ConfigSchema.pick(shape).safeParse(Object.fromEntries(Object.entries(external).filter(([, v]) => v !== undefined)));
+    if (!parsed.success) for (const i of parsed.error.issues) errors.push(`${String(i.path[0])} (sextant:oidc…): ${i.message}`);
+    if (issuer && !issuer.startsWith('https://')) errors.push(`${CONTEXT.oidcIssuer}: an https:// issuer URL`);
+    return { kind: 'external', issuer: issuer ?? '', clientId: clientId ?? '', adminEmails, rolesClaim: external.SEXTANT_OIDC_ROLES_CLAIM, roleValues: external.SEXTANT_OIDC_ROLE_VALUES, scopes: external.SEXTANT_OIDC_SCOPES, providerName: external.SEXTANT_OIDC_PROVIDER_NAME, origins: parsed.success ? parsed.data.SEXTANT_OIDC_ORIGINS : [] };
+  }
+  const plan = String(get(CONTEXT.cognitoFeaturePlan) ?? 'essentials');
+  if (plan !== 'essentials' && plan !== 'plus') errors.push(`${CONTEXT.cognitoFeaturePlan}: 'essentials' or 'plus' (threat protection, billed per active user), got '${plan}'`);
+  const domainPrefix = str(CONTEXT.cognitoDomainPrefix);
+  if (domainPrefix !== undefined && (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(domainPrefix) || /aws|amazon|cognito/.test(domainPrefix))) {
+    errors.push(`${CONTEXT.cognitoDomainPrefix}: lower-case letters, digits and '-', without "aws", "amazon" or "cognito"`);
+  }
+  return { kind: 'cognito', adminEmails, featurePlan: plan as 'essentials' | 'plus', domainPrefix };
 }
 
 /** A context value given as JSON text on the command line (`-c key={...}`), parsed; anything else as is. */

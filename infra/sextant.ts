@@ -38,6 +38,7 @@ export function createSextant(app: App, opts: SextantOptions = {}): Sextant {
     table: stateful.table,
     pseudonymSecret: stateful.pseudonymSecret,
     apiSecret: stateful.apiSecret,
+    users: stateful.users,
     settings,
     webDist: opts.webDist,
   });

@@ -9,9 +9,10 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { SextantSettings } from './settings';
+import { UserDirectory, defaultDomainPrefix } from './constructs/user-directory';
 
 export interface StatefulStackProps extends StackProps {
-  settings: Pick<SextantSettings, 'removalPolicy' | 'deletionProtection' | 'encryption'>;
+  settings: Pick<SextantSettings, 'removalPolicy' | 'deletionProtection' | 'encryption'> & Partial<Pick<SextantSettings, 'identity' | 'prefix'>>;
 }
 
 export class StatefulStack extends Stack {
@@ -21,6 +22,8 @@ export class StatefulStack extends Stack {
   /** `{ adminToken }`: the dashboard API's secret (bootstrap admin token) */
   readonly apiSecret: Secret;
   readonly key?: Key;
+  /** people's sign-in (Cognito) when no external identity provider is configured */
+  readonly users?: UserDirectory;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -68,6 +71,17 @@ export class StatefulStack extends Stack {
       'adminToken is a bootstrap credential: operators create named keys with it and rotate it with put-secret-value (the API re-registers it on the next cold start); see docs/deploy.md.';
     Validations.of(this.pseudonymSecret).acknowledge({ id: 'AwsSolutions-SMG4', reason: rotation });
     Validations.of(this.apiSecret).acknowledge({ id: 'AwsSolutions-SMG4', reason: rotation });
+
+    const identity = props.settings.identity;
+    if (identity?.kind === 'cognito') {
+      this.users = new UserDirectory(this, 'Users', {
+        removalPolicy,
+        deletionProtection,
+        featurePlan: identity.featurePlan,
+        domainPrefix: identity.domainPrefix ?? defaultDomainPrefix(props.settings.prefix ?? 'sextant'),
+      });
+      new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId, description: 'Cognito user pool: create people here and put them in sextant-admin / sextant-editor / sextant-viewer (or invite them on the People page)' });
+    }
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'DynamoDB table' });
     new CfnOutput(this, 'PseudonymSecretArn', { value: this.pseudonymSecret.secretArn, description: 'Secret holding the pseudonymisation key (never change it)' });

@@ -24,6 +24,7 @@ import { SextantFunction } from './constructs/sextant-function';
 import { WebHosting } from './constructs/web-hosting';
 import { lambdaEntry, webDist } from './paths';
 import type { SextantSettings } from './settings';
+import { addDashboardClient, type UserDirectory } from './constructs/user-directory';
 
 export interface StatelessStackProps extends StackProps {
   table: ITable;
@@ -32,6 +33,8 @@ export interface StatelessStackProps extends StackProps {
   /** `{ adminToken }` for the dashboard API */
   apiSecret: ISecret;
   settings: SextantSettings;
+  /** the Cognito user pool for people's sign-in (absent with an external identity provider) */
+  users?: UserDirectory;
   /** built dashboard directory (default: web/dist) */
   webDist?: string;
 }
@@ -204,7 +207,7 @@ export class StatelessStack extends Stack {
     });
     this.web = new WebHosting(this, 'Web', {
       // the dashboard may call this API only (CSP connect-src), or the origin set in sextant:apiOrigin (a custom domain)
-      connectSources: [settings.apiOrigin ?? this.httpApi.apiEndpoint],
+      connectSources: [settings.apiOrigin ?? this.httpApi.apiEndpoint, ...signInOrigins(settings, props.users, this.region)],
       webDist: props.webDist ?? webDist,
       removalPolicy: settings.removalPolicy,
       logRetention: settings.logRetention,
@@ -252,6 +255,42 @@ export class StatelessStack extends Stack {
       this.worker.fn.addEnvironment('SEXTANT_MAIL_FROM', settings.mailFrom ?? `Sextant <${identity.includes('@') ? identity : `digest@${identity}`}>`);
       this.worker.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })] }));
     }
+
+    // ---- people's sign-in (OpenID Connect): a Cognito user pool of this app, or an external issuer ----
+    const identity = settings.identity;
+    const oidcEnv: Record<string, string> = { SEXTANT_ADMIN_EMAILS: identity.adminEmails.join(',') };
+    if (identity.kind === 'cognito' && props.users) {
+      const client = addDashboardClient(this, 'DashboardClient', props.users.userPool, dashboardOrigin);
+      const hosted = props.users.domain.baseUrl();
+      Object.assign(oidcEnv, {
+        SEXTANT_OIDC_ISSUER: props.users.userPool.userPoolProviderUrl,
+        SEXTANT_OIDC_CLIENT_ID: client.userPoolClientId,
+        SEXTANT_OIDC_ROLES_CLAIM: 'cognito:groups',
+        // Cognito refuses offline_access; it returns a refresh token with every code grant
+        SEXTANT_OIDC_SCOPES: 'openid email profile',
+        SEXTANT_OIDC_PROVIDER_NAME: 'Cognito',
+        SEXTANT_OIDC_LOGOUT_URL: `${hosted}/logout`,
+      });
+      new CfnOutput(this, 'OidcIssuer', { value: props.users.userPool.userPoolProviderUrl, description: 'OpenID Connect issuer (the Cognito user pool)' });
+      new CfnOutput(this, 'OidcClientId', { value: client.userPoolClientId, description: "The dashboard's app client id (public, PKCE)" });
+      new CfnOutput(this, 'SignInUrl', { value: `${dashboardOrigin}/`, description: 'Where people sign in: the dashboard offers "Sign in with Cognito" (also the app client\'s callback URL)' });
+      new CfnOutput(this, 'CognitoDomain', { value: hosted, description: 'The Cognito hosted sign-in domain' });
+    } else if (identity.kind === 'external') {
+      Object.assign(oidcEnv, {
+        SEXTANT_OIDC_ISSUER: identity.issuer,
+        SEXTANT_OIDC_CLIENT_ID: identity.clientId,
+        ...(identity.rolesClaim ? { SEXTANT_OIDC_ROLES_CLAIM: identity.rolesClaim } : {}),
+        ...(identity.roleValues ? { SEXTANT_OIDC_ROLE_VALUES: identity.roleValues } : {}),
+        ...(identity.scopes ? { SEXTANT_OIDC_SCOPES: identity.scopes } : {}),
+        ...(identity.providerName ? { SEXTANT_OIDC_PROVIDER_NAME: identity.providerName } : {}),
+        ...(identity.origins.length ? { SEXTANT_OIDC_ORIGINS: identity.origins.join(',') } : {}),
+      });
+      new CfnOutput(this, 'OidcIssuer', { value: identity.issuer, description: 'OpenID Connect issuer (external identity provider)' });
+      new CfnOutput(this, 'OidcClientId', { value: identity.clientId, description: "The dashboard's client id at the provider (public client, PKCE)" });
+      new CfnOutput(this, 'SignInUrl', { value: `${dashboardOrigin}/`, description: 'Open the dashboard and choose "Sign in with …"; register this URL as the redirect (callback) URI of the client' });
+    }
+    // only the API function verifies people's tokens (ingest takes write keys only)
+    for (const [k, v] of Object.entries(oidcEnv)) if (v) this.api.fn.addEnvironment(k, v);
 
     const apiUrl = this.httpApi.apiEndpoint;
     this.web.deploy(apiUrl);
@@ -310,3 +349,11 @@ const ACCESS_LOG_FIELDS = {
   integrationError: '$context.integrationErrorMessage',
   error: '$context.error.message',
 };
+
+/** Origins the dashboard's sign-in calls (CSP connect-src): the issuer (discovery, JWKS) and the token endpoint's host. */
+function signInOrigins(settings: SextantSettings, users: UserDirectory | undefined, region: string): string[] {
+  const id = settings.identity;
+  if (id.kind === 'external') return [...new Set([new URL(id.issuer).origin, ...id.origins])];
+  if (!users) return [];
+  return [`https://cognito-idp.${region}.amazonaws.com`, users.domain.baseUrl()];
+}

@@ -21,6 +21,7 @@ import { askIngestRoutes, askRoutes } from './routes/asks';
 import { sessionRoutes } from './routes/session';
 import { reviewRoutes } from './routes/review';
 import { subscriptionRoutes } from './routes/subscriptions';
+import { peopleRoutes } from './routes/people';
 import type { Services } from './services';
 
 
@@ -81,6 +82,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     sessionRoutes(r);
     reviewRoutes(r);
     subscriptionRoutes(r);
+    peopleRoutes(r);
     app.route('/api/v1', api);
   }
 

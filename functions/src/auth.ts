@@ -5,6 +5,7 @@ import { forbidden, unauthorized } from './errors';
 import type { Env } from './context';
 import { checkAuthAllowed, recordAuthFailure } from './auth-limit';
 import { AppError } from './errors';
+import { looksLikeJwt } from './oidc';
 
 /** The key presented as `Bearer <key>` or as the Basic-auth user (Segment's way). */
 export function presentedKey(c: Context<Env>): string | undefined {
@@ -36,6 +37,8 @@ export async function authenticate(c: Context<Env>, key: string | undefined): Pr
   checkAuthAllowed(c, services); // 429 for an address that keeps failing (./auth-limit.ts)
   try {
     if (!key) throw unauthorized('missing credentials: send "Authorization: Bearer <token>"');
+    // a person's token from the identity provider (functions/src/oidc.ts); Sextant keys have no dots
+    if (services.identity && looksLikeJwt(key)) return (await services.identity.identify(key, services.now())).principal;
     if (key.length > 200) throw unauthorized('invalid credentials');
     const record = await services.keys.authenticate(key);
     if (!record) throw unauthorized('invalid or revoked credentials');
@@ -43,7 +46,8 @@ export async function authenticate(c: Context<Env>, key: string | undefined): Pr
     if (record.expiresAt && Date.parse(record.expiresAt) <= services.now()) throw unauthorized('your session expired; sign in again');
     return record;
   } catch (e) {
-    if (e instanceof AppError && e.status === 401) recordAuthFailure(c, services, key);
+    // a JWT's first characters are its header, the same for everyone: count it by address only
+    if (e instanceof AppError && e.status === 401) recordAuthFailure(c, services, key && looksLikeJwt(key) ? undefined : key);
     throw e;
   }
 }

@@ -2,6 +2,7 @@
 import { createServer, isIP } from 'node:net';
 import { z } from 'zod';
 import { AskSource, DEFAULT_ASK_SOURCES } from '../../shared/asks';
+import { normalizeEmail, parseRoleValues } from '../../shared/people';
 
 const bool = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
@@ -54,6 +55,38 @@ export const ConfigSchema = z.object({
   SEXTANT_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SEXTANT_SMTP_URL must be smtp://… or smtps://…').optional(),
   SEXTANT_MAIL_FROM: z.string().min(3).default('Sextant <sextant@localhost>'),
   SEXTANT_EMAIL_TRANSPORT: z.enum(['auto', 'smtp', 'ses', 'outbox']).default('auto'),
+  // identity (OpenID Connect; docs/deploy.md "Sign-in with your identity provider"): all optional
+  /** the issuer URL; discovery at <issuer>/.well-known/openid-configuration */
+  SEXTANT_OIDC_ISSUER: z.string().url().refine((u) => /^https:\/\//.test(u) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(u), 'SEXTANT_OIDC_ISSUER must be https:// (http:// only on 127.0.0.1 / localhost, for tests)').transform((u) => u.replace(/\/+$/, '')).optional(),
+  /** the dashboard's client id at the provider: the audience tokens must carry */
+  SEXTANT_OIDC_CLIENT_ID: z.string().min(1).max(256).optional(),
+  /** the claim with the person's groups or roles (dotted for nested: realm_access.roles) */
+  SEXTANT_OIDC_ROLES_CLAIM: z.string().min(1).default('groups'),
+  /** claim values that grant each role: role=value, comma-separated; a role may appear more than once */
+  SEXTANT_OIDC_ROLE_VALUES: z.string().default('admin=sextant-admin,editor=sextant-editor,viewer=sextant-viewer').superRefine((v, ctx) => {
+    try {
+      parseRoleValues(v);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    }
+  }),
+  /** scopes the dashboard asks for (space-separated); offline_access gets a refresh token from most providers (not Cognito or Google: see docs/deploy.md) */
+  SEXTANT_OIDC_SCOPES: z.string().default('openid email profile offline_access'),
+  /** the name on the dashboard's sign-in button (default: the issuer's host) */
+  SEXTANT_OIDC_PROVIDER_NAME: z.string().max(60).optional(),
+  /** the provider's sign-out URL when discovery names none (Cognito: https://<domain>/logout; the dashboard adds client_id and logout_uri) */
+  SEXTANT_OIDC_LOGOUT_URL: z.string().url().optional(),
+  /** origins the dashboard's sign-in talks to besides the issuer's (CSP connect-src), comma-separated, e.g. Google's https://oauth2.googleapis.com */
+  SEXTANT_OIDC_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin like https://login.example.com (no path)'))),
+  /** emails (comma-separated) that are admins from the start (verified email of the token) */
+  SEXTANT_ADMIN_EMAILS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map(normalizeEmail).filter(Boolean)),
   /** rollup shards (users per shard are rolled up independently); a power of two. Changing it re-seeds the rollup state. */
   SEXTANT_ROLLUP_SHARDS: z.coerce.number().int().refine((n) => n >= 1 && n <= 1024 && (n & (n - 1)) === 0, 'must be a power of two from 1 to 1024').default(2),
   /** change-log partitions per hour bucket (spreads ingest's change-log writes) */
@@ -71,7 +104,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return parsed.data;
+  const c = parsed.data;
+  if (Boolean(c.SEXTANT_OIDC_ISSUER) !== Boolean(c.SEXTANT_OIDC_CLIENT_ID)) {
+    throw new Error(`Invalid configuration:\n  ${c.SEXTANT_OIDC_ISSUER ? 'SEXTANT_OIDC_CLIENT_ID' : 'SEXTANT_OIDC_ISSUER'}: SEXTANT_OIDC_ISSUER and SEXTANT_OIDC_CLIENT_ID go together: set both or neither`);
+  }
+  return c;
 }
 
 /**

@@ -12,7 +12,7 @@ export interface OpenApiDocs {
 
 export function openApiDocs(): OpenApiDocs {
   const registry = new OpenAPIRegistry();
-  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'viewer, editor or admin token' });
+  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'a viewer, editor or admin token or dashboard session; or a person’s ID token (JWT) from the identity provider SEXTANT_OIDC_ISSUER' });
   registry.registerComponent('securitySchemes', 'writeKey', {
     type: 'http',
     scheme: 'basic',

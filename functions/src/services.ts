@@ -7,6 +7,8 @@ import type { Store } from './store/client';
 import { EventStore } from './store/event-store';
 import { IterationStore } from './store/iteration-store';
 import { KeyStore } from './store/key-store';
+import { OidcVerifier } from './oidc';
+import { PeopleStore } from './store/people-store';
 import { ReviewStore } from './store/review-store';
 import { RollupStore } from './store/rollup-store';
 import { RoadmapStore } from './store/roadmap-store';
@@ -24,6 +26,9 @@ export interface Services {
   reviews: ReviewStore;
   iterations: IterationStore;
   subscriptions: SubscriptionStore;
+  people: PeopleStore;
+  /** people's tokens from SEXTANT_OIDC_ISSUER (absent when no issuer is configured) */
+  identity?: OidcVerifier;
   /** local server: the URL it listens on (digest links when SEXTANT_BASE_URL is unset) */
   publicUrl?: string;
   /** keyed-hash key for pseudonymising user ids */
@@ -57,6 +62,7 @@ export function createServices(config: Config, store: Store, pseudonymKey: Buffe
     reviews: new ReviewStore(store),
     iterations: new IterationStore(store),
     subscriptions: new SubscriptionStore(store),
+    people: new PeopleStore(store, () => services.now()),
     pseudonymKey,
     now: () => Date.now(),
     async markDirty() {
@@ -65,5 +71,6 @@ export function createServices(config: Config, store: Store, pseudonymKey: Buffe
     },
     ...extra,
   };
+  if (config.SEXTANT_OIDC_ISSUER && !services.identity) services.identity = new OidcVerifier(config, services.people);
   return services;
 }

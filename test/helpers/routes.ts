@@ -80,6 +80,13 @@ async function askPath(env: RouteEnv, n: number): Promise<RouteRequest> {
   return { path: `/api/v1/asks/${res.body.id as string}` };
 }
 
+/** Invite a person as admin and return their path. */
+async function personPath(env: RouteEnv, n: number): Promise<RouteRequest> {
+  const res = await env.admin('POST', '/api/v1/people', { email: `matrix-person-${n}@fabrikam.example`, role: 'viewer' });
+  if (res.status !== 201) throw new Error(`fixture: POST /api/v1/people answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return { path: `/api/v1/people/${res.body.id as string}` };
+}
+
 /** Create an entity as admin and return the path that deletes it. */
 async function created(env: RouteEnv, list: string, body: Record<string, unknown>): Promise<RouteRequest> {
   const res = await env.admin('POST', `/api/v1/${list}`, body);
@@ -155,6 +162,13 @@ export const ROUTES: RouteEntry[] = [
   { method: 'POST', path: '/api/v1/sign-in-codes', min: 'admin', allowed: 201, request: () => ({ path: '/api/v1/sign-in-codes', body: { scope: 'viewer' } }) },
   { method: 'POST', path: '/api/v1/session', min: 'viewer', allowed: 201, request: () => ({ path: '/api/v1/session' }) },
   { method: 'DELETE', path: '/api/v1/session', min: 'viewer', allowed: 204, request: () => ({ path: '/api/v1/session' }) },
+
+  // people (OpenID Connect sign-in) and the sign-in options the dashboard reads
+  { method: 'GET', path: '/api/v1/identity', min: 'public', allowed: 200, request: () => ({ path: '/api/v1/identity' }) },
+  { method: 'GET', path: '/api/v1/people', min: 'admin', allowed: 200, request: () => ({ path: '/api/v1/people' }) },
+  { method: 'POST', path: '/api/v1/people', min: 'admin', allowed: 201, request: (_e, n) => ({ path: '/api/v1/people', body: { email: `matrix-${n}@fabrikam.example`, role: 'viewer' } }) },
+  { method: 'PATCH', path: '/api/v1/people/{id}', min: 'admin', allowed: 200, request: async (e, n) => ({ ...(await personPath(e, n)), body: { role: 'editor' } }) },
+  { method: 'DELETE', path: '/api/v1/people/{id}', min: 'admin', allowed: 200, request: (e, n) => personPath(e, n) },
 
   // outcomes
   { method: 'GET', path: '/api/v1/epics/{id}/outcome', min: 'viewer', allowed: 200, request: () => ({ path: '/api/v1/epics/shipped-epic/outcome' }) },

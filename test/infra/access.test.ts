@@ -27,6 +27,9 @@ const SAMPLES: Record<string, string> = {
   keyRecord: K.keyRecord('k').PK,
   signInCode: K.signInCode('f00d').PK,
   signInSlot: K.signInSlot('local-start').PK,
+  peoplePartition: K.peoplePartition(),
+  person: K.person('per_0123abcd').PK,
+  personSeen: K.personSeen('per_0123abcd').PK,
   reviewsPartition: K.reviewsPartition('e'),
   review: K.review('e', '2026-11-01T00:00:00Z', 'r').PK,
   iterationsPartition: K.iterationsPartition(),
@@ -94,6 +97,8 @@ const NOT_PARTITIONS = [
   'askPrefix',
   'accountMemberPrefix',
   'userFactPrefix',
+  'personPrefix',
+  'personSeenPrefix',
 ];
 
 const glob = (p: string) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);

@@ -41,6 +41,13 @@ describe('cdk-nag AwsSolutions', () => {
     expect(report.pluginReports.flatMap((r) => r.violations.map((v) => v.ruleName))).toEqual([]);
   });
 
+  it('stays clean with an external identity provider and with the Cognito Plus plan', () => {
+    const external = synth({ 'sextant:oidcIssuer': 'https://fabrikam.okta.com/oauth2/default', 'sextant:oidcClientId': '0oa1b2c3d4' });
+    expect(external.report.pluginReports.flatMap((r) => r.violations.map((v) => v.ruleName))).toEqual([]);
+    const plus = synth({ 'sextant:cognitoFeaturePlan': 'plus' });
+    expect(plus.report.pluginReports.flatMap((r) => r.violations.map((v) => v.ruleName))).toEqual([]);
+  });
+
   it('acknowledges each finding on the construct concerned, never on a stack or the app, with a reason', () => {
     const { app, sextant } = synth();
     const acks = acknowledgements(app);
@@ -55,6 +62,8 @@ describe('cdk-nag AwsSolutions', () => {
       [
         'AwsSolutions-APIG4', // authorization in the application (bearer tokens, write keys)
         'AwsSolutions-CFR1', // no geo restriction for a team dashboard
+        'AwsSolutions-COG2', // Cognito MFA optional (TOTP); an external provider applies its own MFA policy
+        'AwsSolutions-COG8', // Cognito Essentials plan unless sextant:cognitoFeaturePlan=plus
         'AwsSolutions-CFR2', // no WAF in front of static assets
         'AwsSolutions-CFR4', // default CloudFront certificate (TLSv1 policy fixed by CloudFront)
         'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', // CDK deployment provider

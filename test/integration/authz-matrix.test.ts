@@ -1,6 +1,8 @@
 /**
  * Authorization matrix: every route × {no credentials, wrong key, revoked key, ingest key,
- * viewer, editor, admin}, generated from the one table in `test/helpers/routes.ts`.
+ * viewer, editor, admin, and a person of each role signed in with the identity provider (an ID
+ * token from a real oidc-provider, role from the groups claim)}, generated from the one table in
+ * `test/helpers/routes.ts`.
  *
  * Expected per cell:
  * - public routes: the status the table states, whatever is presented;
@@ -10,24 +12,31 @@
  * - an allowed caller: exactly the status the table states for its minimal valid request
  *   (200 / 201 / 204) — never 401 or 403.
  * Role tokens are sent as `Authorization: Bearer`; write keys as the Basic-auth user (Segment's way).
+ * A person is allowed what their role allows, except exchanging their token for a dashboard
+ * session (POST /api/v1/session: 403; their role is looked up on every request instead).
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayUtc } from '../../shared/primitives';
 import { createTestContext, type TestContext } from '../helpers/context';
+import { startOidcProvider, type TestProvider } from '../helpers/oidc-provider';
 import { ROUTES, fixtureRoadmap, routeKey, type Credential, type Method, type RouteEntry, type RouteEnv } from '../helpers/routes';
 
-const CALLERS = ['none', 'wrong', 'revoked', 'ingest', 'viewer', 'editor', 'admin'] as const;
+const CALLERS = ['none', 'wrong', 'revoked', 'ingest', 'viewer', 'editor', 'admin', 'person-viewer', 'person-editor', 'person-admin'] as const;
 type Caller = (typeof CALLERS)[number];
 const RANK: Record<Credential, number> = { public: 0, ingest: -1, viewer: 1, editor: 2, admin: 3 };
 
 /** The expected status of one cell. */
 function expectedStatus(route: RouteEntry, caller: Caller): number {
   if (route.min === 'public') return route.allowed;
+  if (caller.startsWith('person-')) {
+    if (route.method === 'POST' && route.path === '/api/v1/session') return 403;
+    return expectedStatus(route, caller.slice('person-'.length) as Caller);
+  }
   if (caller === 'none' || caller === 'wrong' || caller === 'revoked') return 401;
   if (route.min === 'ingest') return caller === 'ingest' ? route.allowed : 403;
   if (caller === 'ingest') return 403;
-  return RANK[caller] >= RANK[route.min] ? route.allowed : 403;
+  return RANK[caller as Credential] >= RANK[route.min] ? route.allowed : 403;
 }
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -35,6 +44,7 @@ const fakeKey = (tag: string) => `sx_${tag}_${Array.from(randomBytes(40), (b) =>
 
 describe('authorization matrix', () => {
   let ctx: TestContext;
+  let idp: TestProvider;
   let env: RouteEnv;
   const creds = {} as Record<Caller, { api: string | null; ingest: string | null }>;
   let cells = 0;
@@ -42,7 +52,11 @@ describe('authorization matrix', () => {
 
   beforeAll(async () => {
     // hundreds of deliberate 401s from one (in-process) address: lift the failed-auth limit
-    ctx = await createTestContext({ SEXTANT_RATE_LIMIT_PER_MINUTE: '100000', SEXTANT_AUTH_FAILURES_PER_MINUTE: '100000' });
+    idp = await startOidcProvider({
+      accounts: Object.fromEntries((['viewer', 'editor', 'admin'] as const).map((r) => [r, { email: `${r}@matrix.example`, name: `Matrix ${r}`, groups: [`sextant-${r}`] }])),
+      clients: [{ clientId: 'sextant-matrix', redirectUris: ['http://127.0.0.1:9/cb'] }],
+    });
+    ctx = await createTestContext({ SEXTANT_RATE_LIMIT_PER_MINUTE: '100000', SEXTANT_AUTH_FAILURES_PER_MINUTE: '100000', SEXTANT_OIDC_ISSUER: idp.issuer, SEXTANT_OIDC_CLIENT_ID: 'sextant-matrix' });
     const today = todayUtc(ctx.services.now());
     const admin = (method: Method, path: string, body?: unknown) => ctx.call(method, path, { token: ctx.tokens.admin, body });
     expect((await admin('PUT', '/api/v1/roadmap', fixtureRoadmap(today))).status).toBe(200);
@@ -61,12 +75,17 @@ describe('authorization matrix', () => {
     creds.wrong = { api: fakeKey('adm'), ingest: fakeKey('ing') };
     creds.revoked = { api: revoked.admin, ingest: revoked.ingest };
     for (const c of ['ingest', 'viewer', 'editor', 'admin'] as const) creds[c] = { api: ctx.tokens[c], ingest: ctx.tokens[c] };
+    for (const r of ['viewer', 'editor', 'admin'] as const) {
+      const { id_token } = await idp.codeFlow(r);
+      creds[`person-${r}`] = { api: id_token, ingest: id_token };
+    }
   });
 
   afterAll(async () => {
     // eslint-disable-next-line no-console
     console.log(`authorization matrix: ${cells} cells checked (${ROUTES.length} routes × ${CALLERS.length} callers)`);
     await ctx?.close();
+    await idp?.close();
   });
 
   it('has exactly one entry per route the app serves (OpenAPI document and router)', async () => {

@@ -146,6 +146,10 @@ describe('every route answers only what /openapi.json documents for it', () => {
     await conflict('DELETE /api/v1/epics/{id}', 'epic with follow-ups', '/api/v1/epics/lead');
     expect((await env.admin('POST', '/api/v1/epics', { id: 'dropped', title: 'Dropped', themeId: 'core', status: 'cancelled' })).status).toBe(201);
     await conflict('POST /api/v1/epics/{id}/ship', 'cancelled epic', '/api/v1/epics/dropped/ship', { shippedAt: env.today });
+    const person = await env.admin('POST', '/api/v1/people', { email: 'conflict@fabrikam.example', role: 'viewer' });
+    expect(person.status).toBe(201);
+    await conflict('POST /api/v1/people', 'email already on the list', '/api/v1/people', { email: 'conflict@fabrikam.example', role: 'editor' });
+    await conflict('PATCH /api/v1/people/{id}', 'another person’s email', `/api/v1/people/${person.body.id as string}`, { role: 'editor', email: 'other@fabrikam.example' });
   });
 
   it('the per-key rate limit on ingest', async () => {

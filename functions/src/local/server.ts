@@ -7,6 +7,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { dashboardCsp, REFERRER_POLICY } from '../../../shared/security-headers';
+import { signInOrigins } from '../oidc';
 import { createApp } from '../app';
 import { bootstrap } from '../bootstrap';
 import { checkListenHost, loadConfig, type Config } from '../config';
@@ -50,7 +51,8 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
       const p = c.req.path;
       if (p.startsWith('/api/') || p.startsWith('/v1/') || p === '/health' || p === '/openapi.json') return next();
       c.header('Cache-Control', 'no-cache');
-      c.header('Content-Security-Policy', dashboardCsp());
+      // sign-in with an identity provider: the dashboard fetches its discovery document and token endpoint
+      c.header('Content-Security-Policy', dashboardCsp(signInOrigins(config)));
       c.header('Referrer-Policy', REFERRER_POLICY);
       c.header('X-Frame-Options', 'DENY');
       return c.html(index);

@@ -9,7 +9,8 @@ import type { Context } from 'hono';
 import { SESSION_HOURS, SessionCreated, SignInCodeCreate, SignInCodeCreated, SignInRequest, type KeyRecord, type Role } from '../../../shared/keys';
 import { checkAuthAllowed, recordAuthFailure } from '../auth-limit';
 import type { Env } from '../context';
-import { unauthorized } from '../errors';
+import { forbidden, unauthorized } from '../errors';
+import { isPerson } from '../oidc';
 import { endpoint, type Router } from '../http';
 import { SignInStore } from '../store/sign-in-store';
 
@@ -44,6 +45,8 @@ export function sessionRoutes(r: Router) {
     { method: 'post', path: '/session', summary: "Exchange the caller's role token for a session token (dashboard sign-in with a pasted token)", tags, auth: 'viewer', responses: { 201: { description: 'The session', schema: SessionCreated } } },
     async (c) => {
       const me = c.get('principal');
+      // a person's role is looked up on every request (removal takes effect at once): no session minted from it
+      if (isPerson(me)) throw forbidden('you are signed in with your identity provider: send its token, a Sextant session is not needed');
       return startSession(c, me.scope as Role, me.expiresAt);
     },
   );

@@ -20,6 +20,13 @@ export const K = {
   credentialByHash: (hash: string) => ({ PK: `CRED#${hash}`, SK: 'CRED' }),
   keysPartition: () => 'KEYS',
   keyRecord: (id: string) => ({ PK: 'KEYS', SK: `KEY#${id}` }),
+  // people (OpenID Connect sign-in): the people list by a hash of the email, and when each person
+  // (from the list, the groups claim or SEXTANT_ADMIN_EMAILS) was last seen; one small partition
+  peoplePartition: () => 'PEOPLE',
+  person: (id: string) => ({ PK: 'PEOPLE', SK: `PERSON#${id}` }),
+  personPrefix: 'PERSON#',
+  personSeen: (id: string) => ({ PK: 'PEOPLE', SK: `SEEN#${id}` }),
+  personSeenPrefix: 'SEEN#',
   // one-time sign-in codes, by hash (deleted when used); the newest start link per slot
   signInCode: (hash: string) => ({ PK: `SIGNIN#${hash}`, SK: 'CODE' }),
   signInSlot: (slot: string) => ({ PK: 'META', SK: `SIGNIN#${slot}` }),

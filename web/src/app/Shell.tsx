@@ -8,7 +8,7 @@ import { NAV, PRELOAD, type NavId } from './routes';
 import { useSession } from './session';
 
 export function Shell({ active, children }: { active: NavId | null; children: ReactNode }) {
-  const { me, signOut } = useSession();
+  const { me, signOut, can } = useSession();
   const { pathname } = useLocation();
   const first = useRef(true);
 
@@ -41,7 +41,7 @@ export function Shell({ active, children }: { active: NavId | null; children: Re
           </Link>
           <nav className="nav" aria-label="Main">
             <ul>
-              {NAV.map((item) => (
+              {NAV.filter((item) => !item.admin || can('admin')).map((item) => (
                 <li key={item.id}>
                   <Link
                     to={item.to}
@@ -61,7 +61,7 @@ export function Shell({ active, children }: { active: NavId | null; children: Re
           </nav>
           {me && (
             <div className="who">
-              <span className="who__name" title={`Key ${me.prefix}…`}>
+              <span className="who__name" title={me.email ?? `Key ${me.prefix}…`}>
                 {me.name}
               </span>
               <Badge tone={me.scope === 'admin' ? 'info' : me.scope === 'editor' ? 'good' : 'neutral'} title={SCOPES[me.scope].help}>

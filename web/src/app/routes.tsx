@@ -1,7 +1,7 @@
 /** The route table: every page is its own lazy chunk (recharts never enters the initial bundle). */
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 
-export type NavId = 'impact' | 'roadmap' | 'asks' | 'iterations' | 'planner' | 'review' | 'settings';
+export type NavId = 'impact' | 'roadmap' | 'asks' | 'iterations' | 'planner' | 'review' | 'settings' | 'people';
 
 export interface RouteDef {
   pattern: string;
@@ -19,6 +19,7 @@ export const PRELOAD = {
   planner: () => import('../features/planner/components/PlannerPage'),
   settings: () => import('../features/settings/components/SettingsPage'),
   review: () => import('../features/review/components/ReviewPage'),
+  people: () => import('../features/people/components/PeoplePage'),
 } satisfies Record<NavId, () => Promise<unknown>>;
 
 const ImpactPage = lazy(PRELOAD.impact);
@@ -29,6 +30,7 @@ const IterationsPage = lazy(PRELOAD.iterations);
 const PlannerPage = lazy(PRELOAD.planner);
 const SettingsPage = lazy(PRELOAD.settings);
 const ReviewPage = lazy(PRELOAD.review);
+const PeoplePage = lazy(PRELOAD.people);
 
 export const ROUTES: RouteDef[] = [
   { pattern: '/impact', nav: 'impact', title: 'Impact', page: ImpactPage },
@@ -40,9 +42,11 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/planner', nav: 'planner', title: 'Planner', page: PlannerPage },
   { pattern: '/settings', nav: 'settings', title: 'Settings', page: SettingsPage },
   { pattern: '/review', nav: 'review', title: 'Monthly review', page: ReviewPage },
+  { pattern: '/people', nav: 'people', title: 'People', page: PeoplePage },
 ];
 
-export const NAV: { id: NavId; label: string; to: string; icon: string }[] = [
+/** `admin`: shown to admins only */
+export const NAV: { id: NavId; label: string; to: string; icon: string; admin?: boolean }[] = [
   { id: 'impact', label: 'Impact', to: '/impact', icon: '◎' },
   { id: 'roadmap', label: 'Roadmap', to: '/roadmap', icon: '▦' },
   { id: 'asks', label: 'Asks', to: '/asks', icon: '✉' },
@@ -50,4 +54,5 @@ export const NAV: { id: NavId; label: string; to: string; icon: string }[] = [
   { id: 'review', label: 'Review', to: '/review', icon: '☰' },
   { id: 'planner', label: 'Planner', to: '/planner', icon: '⚖' },
   { id: 'settings', label: 'Settings', to: '/settings', icon: '⚙' },
+  { id: 'people', label: 'People', to: '/people', icon: '☺', admin: true },
 ];

@@ -8,13 +8,21 @@
  * because on AWS the dashboard (CloudFront) and the API are different sites — and a header
  * cannot be sent by another site's form, so writes need no CSRF token.
  * Opening a sign-in link while signed in asks first (in this tab: a new tab has no session).
+ * With an identity provider configured, a person signs in there instead (features/auth/oidc.ts):
+ * the provider's ID token is the bearer token, refreshed before it expires and once on a 401;
+ * signing out also ends the provider's session when it has an end-session endpoint.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { KeyRecord, Role, SessionCreated } from '../../../shared/keys';
 import { getMe } from '../api/get-me';
 import { api, ApiError, onUnauthorized, setToken } from '../lib/api-client';
 import { canAct } from '../lib/domain';
-import { clearQueries } from '../lib/query';
+import { clearQueries, invalidate } from '../lib/query';
+import { completeSignIn, endSessionUrl, forgetTokens, isCallback, refreshTokens, storedTokens, type OidcTokens } from '../features/auth/oidc';
+import { navigate } from './router';
+
+/** Refresh the provider's ID token this long before it expires. */
+const REFRESH_BEFORE_MS = 60_000;
 
 const STORAGE_KEY = 'sextant.session';
 /** where versions before one-time links kept a long-lived token: removed on sight */
@@ -110,7 +118,7 @@ async function redeem(code: string): Promise<SessionCreated> {
 }
 
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [state, setState] = useState<SessionState>(() => (storedSession() || pendingCode ? { status: 'checking' } : { status: 'signed_out' }));
+  const [state, setState] = useState<SessionState>(() => (storedSession() || pendingCode || isCallback() || storedTokens() ? { status: 'checking' } : { status: 'signed_out' }));
   const [attempt, setAttempt] = useState(0);
   const link = useRef<string | null>(pendingCode);
 
@@ -125,10 +133,38 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const current = storedSession();
     if (current) void api('/session', { method: 'DELETE', token: current.token }).catch(() => undefined);
     forgetSession();
+    // signed in with the identity provider: end its session too (unless the sign-in simply ran out)
+    const oidc = storedTokens();
+    forgetTokens();
     setToken(null);
     clearQueries();
     setState({ status: 'signed_out', notice });
+    const end = oidc && !notice ? endSessionUrl(oidc) : null;
+    if (end) window.location.assign(end);
   }, []);
+
+  /** Use the provider's ID token as the bearer token; ask the API who this is. */
+  const adoptProviderTokens = useCallback((t: OidcTokens, returnTo?: string, refreshed = false) => {
+    setToken(t.idToken);
+    getMe(t.idToken).then(
+      (me) => {
+        if (returnTo) navigate(returnTo, { replace: true });
+        setState({ status: 'signed_in', me });
+      },
+      (e) => {
+        // refused (revoked, or the clock ran out early): one refresh, then back to sign-in
+        if (e instanceof ApiError && e.status === 401 && !refreshed) {
+          void refreshTokens(t).then((next) => (next ? adoptProviderTokens(next, returnTo, true) : signOut('Your sign-in expired. Sign in again.')));
+          return;
+        }
+        forgetTokens();
+        setToken(null);
+        if (e instanceof ApiError && e.status === 403) setState({ status: 'signed_out', notice: e.message });
+        else if (e instanceof ApiError && e.status === 401) setState({ status: 'signed_out', notice: 'Your sign-in ended (expired or refused). Sign in again.' });
+        else setState({ status: 'unreachable', message: e instanceof Error ? e.message : 'The API did not answer.' });
+      },
+    );
+  }, [signOut]);
 
   const redeemLink = useCallback(
     (code: string) => {
@@ -144,6 +180,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   // resume this tab's session, or use the sign-in link it was opened with (asking first when both)
   useEffect(() => {
+    // the identity provider sent the person back, or this tab signed in with it before
+    if (isCallback()) {
+      completeSignIn().then(
+        ({ tokens, returnTo }) => adoptProviderTokens(tokens, returnTo),
+        (e) => setState({ status: 'signed_out', notice: `Sign-in with your identity provider did not complete: ${e instanceof Error ? e.message : 'unknown error'}` }),
+      );
+      return;
+    }
+    const oidc = storedTokens();
+    if (oidc) {
+      if (oidc.expiresAt - Date.now() > REFRESH_BEFORE_MS) adoptProviderTokens(oidc);
+      else void refreshTokens(oidc).then((next) => (next ? adoptProviderTokens(next) : signOut('Your sign-in expired. Sign in again.')));
+      return;
+    }
     const stored = storedSession();
     const code = link.current;
     if (!stored) {
@@ -173,7 +223,24 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       },
     );
     return () => controller.abort();
-  }, [attempt, redeemLink]);
+  }, [attempt, redeemLink, adoptProviderTokens, signOut]);
+
+  // the provider's ID token: refreshed a minute before it expires, for as long as the provider agrees
+  useEffect(() => {
+    if (state.status !== 'signed_in') return;
+    const t = storedTokens();
+    if (!t) return;
+    const timer = window.setTimeout(
+      () =>
+        void refreshTokens(t).then((next) => {
+          if (!next) return signOut('Your sign-in expired. Sign in again.');
+          setToken(next.idToken);
+          setState((s) => (s.status === 'signed_in' ? { ...s } : s));
+        }),
+      Math.max(0, t.expiresAt - Date.now() - REFRESH_BEFORE_MS),
+    );
+    return () => window.clearTimeout(timer);
+  }, [state, signOut]);
 
   // a sign-in link opened in this very tab (only the fragment changes: no reload)
   useEffect(() => {
@@ -190,7 +257,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => window.removeEventListener('hashchange', onHash);
   }, [redeemLink]);
 
-  useEffect(() => onUnauthorized(() => signOut('Your session ended: it expired or was revoked. Sign in again.')), [signOut]);
+  useEffect(
+    () =>
+      onUnauthorized(() => {
+        const t = storedTokens();
+        if (!t) return signOut('Your session ended: it expired or was revoked. Sign in again.');
+        // a 401 with the provider's token: refresh once and read again, else back to sign-in
+        void refreshTokens(t).then((next) => {
+          if (!next) return signOut('Your sign-in expired. Sign in again.');
+          setToken(next.idToken);
+          invalidate('');
+        });
+      }),
+    [signOut],
+  );
 
   const signIn = useCallback(
     async (pasted: string) => {

@@ -1,5 +1,11 @@
-/** Sign in with a token (viewer, editor or admin key), or arrive via a one-time sign-in link. */
+/**
+ * Sign in with the company's identity provider (when the server names one), with a token
+ * (viewer, editor or admin key), or arrive via a one-time sign-in link.
+ */
 import { useId, useState, type FormEvent } from 'react';
+import { getIdentity } from '../../../api/get-identity';
+import { beginSignIn } from '../oidc';
+import { useQuery } from '../../../lib/query';
 import type { KeyScope } from '../../../../../shared/keys';
 import { SCOPES } from '../../../lib/domain';
 import { signInError, useSession } from '../../../app/session';
@@ -12,6 +18,22 @@ export function SignInPage({ notice }: { notice?: string }) {
   const [pending, setPending] = useState(false);
   const tokenId = useId();
   const errorId = useId();
+  const identity = useQuery('identity', (signal) => getIdentity(signal));
+  const provider = identity.data?.oidc ?? null;
+  const [redirecting, setRedirecting] = useState(false);
+
+  const withProvider = async () => {
+    if (!provider) return;
+    setRedirecting(true);
+    setError(null);
+    try {
+      // the OpenID Connect client (oauth4webapi) is loaded here, on demand: not in the initial bundle
+      await beginSignIn(provider);
+    } catch (err) {
+      setError(`Could not reach ${provider.providerName}: ${err instanceof Error ? err.message : 'unknown error'}`);
+      setRedirecting(false);
+    }
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -46,6 +68,14 @@ export function SignInPage({ notice }: { notice?: string }) {
             {notice}
           </p>
         )}
+        {provider && (
+          <div className="signin__provider">
+            <button type="button" className="button button--primary button--block" onClick={() => void withProvider()} disabled={redirecting}>
+              {redirecting ? `Opening ${provider.providerName}…` : `Sign in with ${provider.providerName}`}
+            </button>
+            <p className="field__hint">Your company account. Scripts and pipelines keep using keys: paste one below.</p>
+          </div>
+        )}
         <form onSubmit={submit} noValidate>
           <div className="field">
             <label htmlFor={tokenId}>Access token</label>
@@ -59,7 +89,7 @@ export function SignInPage({ notice }: { notice?: string }) {
               onChange={(e) => setToken(e.target.value)}
               aria-invalid={error ? true : undefined}
               aria-describedby={error ? errorId : undefined}
-              autoFocus
+              autoFocus={!provider}
             />
             <p className="field__hint">
               A viewer, editor or admin key. It is exchanged for a session of this tab (at most 12 hours) and not kept by the browser. Running
@@ -71,7 +101,7 @@ export function SignInPage({ notice }: { notice?: string }) {
               {error}
             </p>
           )}
-          <button type="submit" className="button button--primary button--block" disabled={pending}>
+          <button type="submit" className={`button ${provider ? 'button--secondary' : 'button--primary'} button--block`} disabled={pending}>
             {pending ? 'Checking…' : 'Sign in'}
           </button>
         </form>
