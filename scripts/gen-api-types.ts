@@ -36,7 +36,7 @@ export function apiDocument(): Record<string, unknown> {
 
 /** The text of schema.d.ts for a document (the served one unless given). */
 export async function generateApiTypes(doc: Record<string, unknown> = apiDocument()): Promise<string> {
-  const ast = await openapiTS(doc as never, { alphabetize: false, exportType: true, rootTypes: false });
+  const ast = await openapiTS(doc as never, { alphabetize: false, exportType: true, rootTypes: false, arrayLength: true });
   return HEADER + astToString(ast);
 }
 
@@ -54,4 +54,4 @@ async function main() {
   console.log(`wrote ${SCHEMA_FILE} (${text.length} chars)`);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) void main();

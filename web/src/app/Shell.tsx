@@ -1,15 +1,22 @@
 /** The app shell: brand, primary navigation, who is signed in, and the page. */
+import { Link, useLocation } from '@tanstack/react-router';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Badge } from '../components/Badge';
 import { BrandMark } from '../components/BrandMark';
 import { SCOPES } from '../lib/domain';
-import { Link, useLocation } from './router';
-import { NAV, PRELOAD, type NavId } from './routes';
 import { useSession } from './session';
 
-export function Shell({ active, children }: { active: NavId | null; children: ReactNode }) {
+export interface NavItem {
+  id: string;
+  label: string;
+  to: string;
+  icon: string;
+}
+
+/** `nav`: the menu (from the route table); `active`: the item lit. Links preload their page on hover or focus. */
+export function Shell({ active, nav, children }: { active: string | null; nav: NavItem[]; children: ReactNode }) {
   const { me, signOut } = useSession();
-  const { pathname } = useLocation();
+  const pathname = useLocation({ select: (l) => l.pathname });
   const first = useRef(true);
 
   // after a client-side navigation, move focus to the new page's title for screen readers
@@ -41,14 +48,12 @@ export function Shell({ active, children }: { active: NavId | null; children: Re
           </Link>
           <nav className="nav" aria-label="Main">
             <ul>
-              {NAV.map((item) => (
+              {nav.map((item) => (
                 <li key={item.id}>
                   <Link
-                    to={item.to}
+                    to={item.to as '/impact'}
                     className={`nav__link ${active === item.id ? 'is-active' : ''}`}
                     aria-current={active === item.id ? 'page' : undefined}
-                    onMouseEnter={() => void PRELOAD[item.id]().catch(() => undefined)}
-                    onFocus={() => void PRELOAD[item.id]().catch(() => undefined)}
                   >
                     <span className="nav__icon" aria-hidden="true">
                       {item.icon}

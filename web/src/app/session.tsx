@@ -10,11 +10,12 @@
  * Opening a sign-in link while signed in asks first (in this tab: a new tab has no session).
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { KeyRecord, Role, SessionCreated } from '../../../shared/keys';
+import type { Role } from '../../../shared/keys';
 import { getMe } from '../api/get-me';
-import { api, ApiError, onUnauthorized, setToken } from '../lib/api-client';
+import { clearQueries } from '../api/query-client';
+import type { KeyRecord, SessionCreated } from '../api/types';
+import { api, ApiError, call, onUnauthorized, setToken, withToken } from '../lib/api-client';
 import { canAct } from '../lib/domain';
-import { clearQueries } from '../lib/query';
 
 const STORAGE_KEY = 'sextant.session';
 /** where versions before one-time links kept a long-lived token: removed on sight */
@@ -106,7 +107,7 @@ export function signInError(e: unknown): string {
 }
 
 async function redeem(code: string): Promise<SessionCreated> {
-  return api<SessionCreated>('/sign-in', { method: 'POST', body: { code }, token: '' });
+  return call(api.POST('/api/v1/sign-in', { body: { code }, ...withToken('') }));
 }
 
 export function SessionProvider({ children }: { children: ReactNode }) {
@@ -123,7 +124,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback((notice?: string) => {
     const current = storedSession();
-    if (current) void api('/session', { method: 'DELETE', token: current.token }).catch(() => undefined);
+    if (current) void call(api.DELETE('/api/v1/session', withToken(current.token))).catch(() => undefined);
     forgetSession();
     setToken(null);
     clearQueries();
@@ -194,7 +195,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(
     async (pasted: string) => {
-      const created = await api<SessionCreated>('/session', { method: 'POST', token: pasted.trim() });
+      const created = await call(api.POST('/api/v1/session', withToken(pasted.trim())));
       begin(created);
     },
     [begin],

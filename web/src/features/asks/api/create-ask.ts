@@ -1,11 +1,12 @@
 /** POST /api/v1/asks — record an ask by hand. */
-import type { Ask, AskInput } from '../../../../../shared/asks';
-import { api } from '../../../lib/api-client';
-import { invalidate } from '../../../lib/query';
+import { keys } from '../../../api/keys';
+import { queryClient } from '../../../api/query-client';
+import type { Ask, AskInput } from '../../../api/types';
+import { api, call } from '../../../lib/api-client';
 
 export async function createAsk(input: AskInput): Promise<Ask> {
-  const ask = await api<Ask>('/asks', { method: 'POST', body: input });
-  invalidate('asks:');
-  invalidate('demand:');
+  const ask = await call(api.POST('/api/v1/asks', { body: input }));
+  void queryClient.invalidateQueries({ queryKey: keys.asks.all });
+  void queryClient.invalidateQueries({ queryKey: keys.demand.all });
   return ask;
 }

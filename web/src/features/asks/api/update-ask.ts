@@ -1,12 +1,13 @@
 /** PATCH /api/v1/asks/:id — triage: link or unlink epics, decline with a reason, reopen. */
-import type { Ask, AskPatch } from '../../../../../shared/asks';
-import { api } from '../../../lib/api-client';
-import { invalidate } from '../../../lib/query';
+import { keys } from '../../../api/keys';
+import { queryClient } from '../../../api/query-client';
+import type { Ask, AskPatch } from '../../../api/types';
+import { api, call } from '../../../lib/api-client';
 
 export async function updateAsk(id: string, patch: AskPatch): Promise<Ask> {
-  const ask = await api<Ask>(`/asks/${encodeURIComponent(id)}`, { method: 'PATCH', body: patch });
-  invalidate('asks:');
-  invalidate('demand:');
+  const ask = await call(api.PATCH('/api/v1/asks/{id}', { params: { path: { id } }, body: patch }));
+  void queryClient.invalidateQueries({ queryKey: keys.asks.all });
+  void queryClient.invalidateQueries({ queryKey: keys.demand.all });
   return ask;
 }
 
