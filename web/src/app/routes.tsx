@@ -12,7 +12,7 @@
  *     nav: 'people',                                    // which menu item is lit
  *     menu: { label: 'People', icon: '☺', order: 35 }, // only for a new menu item
  *     load: () => import('../features/people/components/PeoplePage'),
- *     validateSearch: (s) => defined({ q: text(s.q) }), // only with search params
+ *     validateSearch: (s): { q?: string } => ({ q: text(s.q) }), // only with search params
  *   }),
  *
  * In the page: `getRouteApi('/people').useSearch()`, `.useParams()`, `.useNavigate()`.
@@ -22,7 +22,7 @@ import { Suspense, useEffect, type ComponentType } from 'react';
 import type { Schemas } from '../api/types';
 import type { SortKey } from '../features/impact/lib/impact-view';
 import { EmptyState, Loading } from '../components/States';
-import { defined, isoDay, isoMonth, oneOf, parseSearch, stringifySearch, text, type RawSearch } from './search';
+import { isoDay, isoMonth, oneOf, parseSearch, stringifySearch, text, type RawSearch } from './search';
 import { Shell } from './Shell';
 
 export interface PageInfo {
@@ -91,8 +91,8 @@ function page<const TPath extends string, TSearch extends object = object>(def: 
 type AskStatusFilter = Schemas['Ask']['status'] | 'all';
 const ASK_TABS = ['new', 'linked', 'declined', 'all'] as const satisfies readonly AskStatusFilter[];
 const SCOREBOARD_SORTS = ['epic', 'verdict', 'adoption', 'satisfaction', 'kpi', 'decision'] as const satisfies readonly SortKey[];
-const asOfSearch = (s: RawSearch): { asOf?: string } => defined({ asOf: isoDay(s.asOf) });
-const againstSearch = (s: RawSearch): { against?: string } => defined({ against: text(s.against) });
+const asOfSearch = (s: RawSearch): { asOf?: string } => ({ asOf: isoDay(s.asOf) });
+const againstSearch = (s: RawSearch): { against?: string } => ({ against: text(s.against) });
 
 export const PAGES = {
   impact: page({
@@ -102,7 +102,7 @@ export const PAGES = {
     menu: { label: 'Impact', icon: '◎', order: 10 },
     load: () => import('../features/impact/components/ImpactPage'),
     validateSearch: (s): { asOf?: string; sort?: SortKey; dir?: 'asc' | 'desc'; theme?: string } =>
-      defined({ asOf: isoDay(s.asOf), sort: oneOf(SCOREBOARD_SORTS)(s.sort), dir: oneOf(['asc', 'desc'] as const)(s.dir), theme: text(s.theme) }),
+      ({ asOf: isoDay(s.asOf), sort: oneOf(SCOREBOARD_SORTS)(s.sort), dir: oneOf(['asc', 'desc'] as const)(s.dir), theme: text(s.theme) }),
   }),
   roadmap: page({
     path: '/roadmap',
@@ -110,7 +110,7 @@ export const PAGES = {
     nav: 'roadmap',
     menu: { label: 'Roadmap', icon: '▦', order: 20 },
     load: () => import('../features/roadmap/components/RoadmapPage'),
-    validateSearch: (s): { range?: string } => defined({ range: text(s.range) }),
+    validateSearch: (s): { range?: string } => ({ range: text(s.range) }),
   }),
   asks: page({
     path: '/asks',
@@ -119,7 +119,7 @@ export const PAGES = {
     menu: { label: 'Asks', icon: '✉', order: 30 },
     load: () => import('../features/asks/components/AsksPage'),
     validateSearch: (s): { status?: AskStatusFilter; source?: string; epic?: string; account?: string; q?: string } =>
-      defined({ status: oneOf(ASK_TABS)(s.status), source: text(s.source), epic: text(s.epic), account: text(s.account), q: text(s.q) }),
+      ({ status: oneOf(ASK_TABS)(s.status), source: text(s.source), epic: text(s.epic), account: text(s.account), q: text(s.q) }),
   }),
   epic: page({
     path: '/epics/$id',
@@ -149,7 +149,7 @@ export const PAGES = {
     nav: 'review',
     menu: { label: 'Review', icon: '☰', order: 50 },
     load: () => import('../features/review/components/ReviewPage'),
-    validateSearch: (s): { month?: string } => defined({ month: isoMonth(s.month) }),
+    validateSearch: (s): { month?: string } => ({ month: isoMonth(s.month) }),
   }),
   planner: page({
     path: '/planner',

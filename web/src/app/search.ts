@@ -1,6 +1,7 @@
 /**
  * Search params as the router keeps them: plain `?a=b` strings (not TanStack's JSON default, so
- * links stay readable and old ones keep working), each route validating its own with these.
+ * links stay readable and old ones keep working), each route validating its own with these (an invalid value
+ * reads as absent; absent values leave the URL).
  */
 export type RawSearch = Record<string, unknown>;
 
@@ -26,8 +27,3 @@ export const oneOf =
   <T extends string>(values: readonly T[]) =>
   (v: unknown): T | undefined =>
     values.includes(v as T) ? (v as T) : undefined;
-
-/** drop absent keys (so they leave the URL) */
-export function defined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
