@@ -40,6 +40,16 @@ export async function generateApiTypes(doc: Record<string, unknown> = apiDocumen
   return HEADER + astToString(ast);
 }
 
+/** A copy of `doc` with one property of a component schema renamed (for the rename check). */
+export function renameField(doc: Record<string, unknown>, schema: string, from: string, to: string): Record<string, unknown> {
+  const copy = structuredClone(doc) as { components: { schemas: Record<string, { properties: Record<string, unknown>; required?: string[] }> } };
+  const s = copy.components.schemas[schema];
+  s.properties[to] = s.properties[from];
+  delete s.properties[from];
+  s.required = s.required?.map((k) => (k === from ? to : k));
+  return copy;
+}
+
 async function main() {
   const text = await generateApiTypes();
   if (process.argv.includes('--check')) {
