@@ -4,7 +4,7 @@
  * regains focus. Retries: on 429 and 503 after the server's `Retry-After` (at most
  * RETRY_LIMIT times), once on a network error or another 5xx, never on another 4xx.
  */
-import { QueryClient } from '@tanstack/react-query';
+import { QueryClient, type QueryKey } from '@tanstack/react-query';
 import { ApiError } from '../lib/api-client';
 
 export const RETRY_LIMIT = 3;
@@ -38,4 +38,12 @@ export const queryClient = createQueryClient();
 /** Forget everything (sign-in, sign-out). */
 export function clearQueries() {
   queryClient.clear();
+}
+
+/**
+ * After a write: refetch what shows the changed resources, and resolve once they are fresh (so
+ * a mutation is pending until the page shows its effect). Queries nobody reads are only marked stale.
+ */
+export async function invalidate(...queryKeys: QueryKey[]): Promise<void> {
+  await Promise.all(queryKeys.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
 }

@@ -1,6 +1,6 @@
 /** POST /api/v1/iterations — freeze the roadmap and every outcome as of a day. */
 import { keys } from '../../../api/keys';
-import { queryClient } from '../../../api/query-client';
+import { invalidate } from '../../../api/query-client';
 import type { Iteration, RequestBody } from '../../../api/types';
 import { api, call } from '../../../lib/api-client';
 
@@ -8,6 +8,6 @@ export type IterationRequest = RequestBody<'/api/v1/iterations', 'post'>;
 
 export async function createIteration(input: IterationRequest): Promise<Iteration> {
   const created = (await call(api.POST('/api/v1/iterations', { body: input }))) as Iteration;
-  void queryClient.invalidateQueries({ queryKey: keys.iterations.all });
+  await invalidate(keys.iterations.all);
   return created;
 }

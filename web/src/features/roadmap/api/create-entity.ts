@@ -1,13 +1,12 @@
 /** POST /api/v1/{themes,milestones,epics,stories} — create a theme, milestone, epic or story. */
 import { keys } from '../../../api/keys';
-import { queryClient } from '../../../api/query-client';
+import { invalidate } from '../../../api/query-client';
 import { api, call } from '../../../lib/api-client';
 import type { Collection, CollectionPath, EntityTypes } from './entities';
 
 export async function createEntity<C extends Collection>(collection: C, input: EntityTypes[C]['input']): Promise<EntityTypes[C]['record']> {
   const path = `/api/v1/${collection}` as CollectionPath;
   const created = (await call(api.POST(path as '/api/v1/themes', { body: input as never }))) as EntityTypes[C]['record'];
-  void queryClient.invalidateQueries({ queryKey: keys.roadmap });
-  if (collection === 'epics') void queryClient.invalidateQueries({ queryKey: keys.impact.all });
+  await invalidate(keys.roadmap, ...(collection === 'epics' ? [keys.impact.all] : []));
   return created;
 }

@@ -1,6 +1,6 @@
 /** POST /api/v1/keys — create a write key or role token; the secret is in this response only. */
 import { keys } from '../../../api/keys';
-import { queryClient } from '../../../api/query-client';
+import { invalidate } from '../../../api/query-client';
 import type { KeyCreated, RequestBody } from '../../../api/types';
 import { api, call } from '../../../lib/api-client';
 
@@ -9,6 +9,6 @@ export type NewKey = KeyCreated;
 
 export async function createKey(input: KeyRequest): Promise<NewKey> {
   const created = await call(api.POST('/api/v1/keys', { body: input }));
-  void queryClient.invalidateQueries({ queryKey: keys.keys });
+  await invalidate(keys.keys);
   return created;
 }
