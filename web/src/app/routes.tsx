@@ -17,7 +17,7 @@
  *
  * In the page: `getRouteApi('/people').useSearch()`, `.useParams()`, `.useNavigate()`.
  */
-import { createRootRoute, createRoute, createRouter, lazyRouteComponent, Outlet, redirect, useMatches, type AnyRoute } from '@tanstack/react-router';
+import { createRootRoute, createRoute, createRouter, lazyRouteComponent, Link, Outlet, redirect, useMatches, type AnyRoute } from '@tanstack/react-router';
 import { Suspense, useEffect, type ComponentType } from 'react';
 import type { Schemas } from '../api/types';
 import type { SortKey } from '../features/impact/lib/impact-view';
@@ -59,7 +59,15 @@ function Frame() {
 function NotFound() {
   const path = typeof window === 'undefined' ? '' : window.location.pathname;
   return (
-    <EmptyState title="Page not found" icon="?" action={<a href="/impact" className="button button--primary">Go to Impact</a>}>
+    <EmptyState
+      title="Page not found"
+      icon="?"
+      action={
+        <Link to="/impact" className="button button--primary">
+          Go to Impact
+        </Link>
+      }
+    >
       There is no page at <code>{path}</code>.
     </EmptyState>
   );
