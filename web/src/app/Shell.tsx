@@ -19,12 +19,13 @@ export function Shell({ active, nav, children }: { active: string | null; nav: N
   const pathname = useLocation({ select: (l) => l.pathname });
   const first = useRef(true);
 
-  // after a client-side navigation, move focus to the new page's title for screen readers
+  // after a client-side navigation to another page, start at its top and move focus to its title for screen readers
   useEffect(() => {
     if (first.current) {
       first.current = false;
       return;
     }
+    window.scrollTo({ top: 0 });
     // the page may still be loading (lazy chunk, data): try for up to two seconds
     let tries = 0;
     const t = window.setInterval(() => {

@@ -15,7 +15,11 @@
  *     validateSearch: (s): { q?: string } => ({ q: text(s.q) }), // only with search params
  *   }),
  *
- * In the page: `getRouteApi('/people').useSearch()`, `.useParams()`, `.useNavigate()`.
+ * The page module's default export is a component without props: a path parameter
+ * (`path: '/people/$id'`) is read with `getRouteApi('/people/$id').useParams()`, search
+ * params with `.useSearch()` and changed with `.useNavigate()` (`navigate({ search: (s) =>
+ * ({ ...s, q }), replace: true })`); links are `<Link to="/people/$id" params={{ id }}>` from
+ * `@tanstack/react-router`, type-checked against this table.
  */
 import { createRootRoute, createRoute, createRouter, lazyRouteComponent, Link, Outlet, redirect, useMatches, type AnyRoute } from '@tanstack/react-router';
 import { Suspense, useEffect, type ComponentType } from 'react';
