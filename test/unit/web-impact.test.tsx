@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 /** The impact page's data-to-view logic: trends, scoreboard sorting, misses, and the rendered scoreboard. */
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { renderInApp } from '../helpers/web-render';
 import type { Impact, ImpactEpic } from '../../shared/impact';
 import { addDaysIso } from '../../web/src/lib/format';
 import { ciGeometry } from '../../web/src/components/CiRange';
@@ -176,8 +177,8 @@ describe('<Scoreboard>', () => {
     epics: ROWS,
   } as Impact;
 
-  it('shows verdicts, formatted figures and CIs, and the decision', () => {
-    render(<Scoreboard impact={impact} />);
+  it('shows verdicts, formatted figures and CIs, and the decision', async () => {
+    await renderInApp(<Scoreboard impact={impact} />);
     const row = document.querySelector('tr[data-epic="outfit-sharing"]') as HTMLElement;
     const cells = within(row);
     expect(cells.getByText('Missed')).toBeTruthy();
@@ -190,8 +191,8 @@ describe('<Scoreboard>', () => {
     expect(row.textContent).toContain('7.0 pp short (70% of target)');
   });
 
-  it('sorts when a column header is clicked, and says so to screen readers', () => {
-    render(<Scoreboard impact={impact} />);
+  it('sorts when a column header is clicked, and says so to screen readers', async () => {
+    await renderInApp(<Scoreboard impact={impact} />);
     const order = () => [...document.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-epic'));
     expect(order()[0]).toBe('outfit-sharing');
     fireEvent.click(screen.getByRole('button', { name: /Adoption/ }));
@@ -202,8 +203,8 @@ describe('<Scoreboard>', () => {
     expect(screen.getByRole('columnheader', { name: /Adoption/ }).getAttribute('aria-sort')).toBe('ascending');
   });
 
-  it('filters by theme', () => {
-    render(<Scoreboard impact={impact} />);
+  it('filters by theme', async () => {
+    await renderInApp(<Scoreboard impact={impact} />);
     fireEvent.change(screen.getByLabelText('Theme'), { target: { value: 'ai-styling' } });
     expect([...document.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-epic'))).toEqual(['ai-stylist-chat']);
   });

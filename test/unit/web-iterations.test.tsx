@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 /** Iterations and planner views: diff grouping and rendering, capacity requests, usage bars; runtime config. */
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { renderInApp } from '../helpers/web-render';
 import type { IterationDiff } from '../../shared/iteration';
 import type { PlanProposal } from '../../shared/planner';
 import { DiffView } from '../../web/src/features/iterations/components/DiffView';
@@ -31,8 +32,8 @@ describe('iteration diff', () => {
     ]);
   });
 
-  it('shows each change with its evidence once, and the decision', () => {
-    render(<DiffView diff={DIFF} />);
+  it('shows each change with its evidence once, and the decision', async () => {
+    await renderInApp(<DiffView diff={DIFF} />);
     expect(screen.getByText('Moved: 2026-12 → unscheduled')).toBeTruthy();
     expect(screen.getAllByText('Outfit sharing moved: adoption 3% vs target ≥ 10%, decision sunset')).toHaveLength(1);
     expect(screen.getByText('Sunset')).toBeTruthy();

@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 /** The roadmap page's logic: timeline layout (lanes × milestone columns), the epic form ↔ API input, import files. */
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { renderInApp } from '../helpers/web-render';
 import type { Epic, Roadmap } from '../../shared/roadmap';
 import { EpicCard } from '../../web/src/features/roadmap/components/EpicCard';
 import { describeImport } from '../../web/src/features/roadmap/components/ImportExport';
@@ -159,16 +160,16 @@ describe('import file', () => {
 });
 
 describe('<EpicCard>', () => {
-  it('labels status and verdict in words, not only colour, and hides edit controls from viewers', () => {
+  it('labels status and verdict in words, not only colour, and hides edit controls from viewers', async () => {
     const shipped = ROADMAP.epics[0];
-    const { container } = render(<EpicCard epic={shipped} outcome={{ verdict: 'missed', adoptionRate: 0.0296 }} canEdit={false} onOpen={() => undefined} onShip={() => undefined} />);
+    const { container } = await renderInApp(<EpicCard epic={shipped} outcome={{ verdict: 'missed', adoptionRate: 0.0296 }} canEdit={false} onOpen={() => undefined} onShip={() => undefined} />);
     expect(screen.getByText('Shipped')).toBeTruthy();
     expect(screen.getByText('Missed')).toBeTruthy();
     expect(container.textContent).toContain('adoption 3.0%');
     expect(container.querySelector('.epic-card--verdict-missed')).toBeTruthy();
     expect(screen.queryByRole('button', { name: /Ship/ })).toBeNull();
     cleanup();
-    render(<EpicCard epic={ROADMAP.epics[3]} canEdit onOpen={() => undefined} onShip={() => undefined} />);
+    await renderInApp(<EpicCard epic={ROADMAP.epics[3]} canEdit onOpen={() => undefined} onShip={() => undefined} />);
     expect(screen.getByRole('button', { name: 'Ship quiz' })).toBeTruthy();
   });
 });

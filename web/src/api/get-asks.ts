@@ -1,10 +1,14 @@
 /** GET /api/v1/asks — a page of asks, newest first, filtered; and every ask (paged through) for demand badges. */
-import type { Ask, AskList, AskStatus } from '../../../shared/asks';
-import { api } from '../lib/api-client';
-import { useQuery } from '../lib/query';
+import { useQuery } from '@tanstack/react-query';
+import { api, call } from '../lib/api-client';
+import { keys } from './keys';
+import type { paths } from './schema';
+import type { Ask, AskList } from './types';
+
+type AskQuery = NonNullable<paths['/api/v1/asks']['get']['parameters']['query']>;
 
 export interface AskFilters {
-  status?: AskStatus | null;
+  status?: AskQuery['status'] | null;
   source?: string | null;
   epicId?: string | null;
   accountId?: string | null;
@@ -12,12 +16,17 @@ export interface AskFilters {
 }
 
 export function getAsks(filters: AskFilters, next?: string, signal?: AbortSignal): Promise<AskList> {
-  return api<AskList>('/asks', { query: { ...filters, limit: 200, next }, signal });
+  const query: AskQuery = { limit: 200, next };
+  if (filters.status) query.status = filters.status;
+  if (filters.source) query.source = filters.source;
+  if (filters.epicId) query.epicId = filters.epicId;
+  if (filters.accountId) query.accountId = filters.accountId;
+  if (filters.q) query.q = filters.q;
+  return call(api.GET('/api/v1/asks', { params: { query }, signal }));
 }
 
 export function useAsks(filters: AskFilters) {
-  const key = `asks:list:${JSON.stringify(filters)}`;
-  return useQuery(key, (signal) => getAsks(filters, undefined, signal));
+  return useQuery({ queryKey: keys.asks.list(filters), queryFn: ({ signal }) => getAsks(filters, undefined, signal) });
 }
 
 /** Every ask (following `next`), for the roadmap's demand badges. */
@@ -33,5 +42,5 @@ export async function getAllAsks(signal?: AbortSignal): Promise<Ask[]> {
 }
 
 export function useAllAsks(enabled = true) {
-  return useQuery(enabled ? 'asks:all' : null, getAllAsks);
+  return useQuery({ queryKey: keys.asks.every, queryFn: ({ signal }) => getAllAsks(signal), enabled });
 }

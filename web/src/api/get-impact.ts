@@ -1,12 +1,21 @@
 /** GET /api/v1/impact?asOf= — the portfolio: headline, per theme, per shipped epic. */
-import type { Impact } from '../../../shared/impact';
-import { api } from '../lib/api-client';
-import { useQuery } from '../lib/query';
+import { useQuery } from '@tanstack/react-query';
+import { api, call } from '../lib/api-client';
+import { keys } from './keys';
+import type { Impact } from './types';
 
 export function getImpact(asOf: string | null, signal?: AbortSignal): Promise<Impact> {
-  return api<Impact>('/impact', { query: { asOf }, signal });
+  return call(api.GET('/api/v1/impact', { params: { query: asOf ? { asOf } : {} }, signal })) as Promise<Impact>;
 }
 
+/** how long an impact answer counts as fresh: a focused tab refetches an older one */
+export const IMPACT_STALE_MS = 30_000;
+
 export function useImpact(asOf: string | null) {
-  return useQuery(`impact:${asOf ?? 'today'}`, (signal) => getImpact(asOf, signal));
+  return useQuery({
+    queryKey: keys.impact.at(asOf),
+    queryFn: ({ signal }) => getImpact(asOf, signal),
+    staleTime: IMPACT_STALE_MS,
+    refetchOnWindowFocus: true,
+  });
 }

@@ -1,23 +1,33 @@
 /** The app shell: brand, primary navigation, who is signed in, and the page. */
+import { Link, useLocation } from '@tanstack/react-router';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Badge } from '../components/Badge';
 import { BrandMark } from '../components/BrandMark';
 import { SCOPES } from '../lib/domain';
-import { Link, useLocation } from './router';
-import { NAV, PRELOAD, type NavId } from './routes';
 import { useSession } from './session';
 
-export function Shell({ active, children }: { active: NavId | null; children: ReactNode }) {
+export interface NavItem {
+  id: string;
+  label: string;
+  to: string;
+  icon: string;
+  /** shown to admins only */
+  admin?: boolean;
+}
+
+/** `nav`: the menu (from the route table); `active`: the item lit. Links preload their page on hover or focus. */
+export function Shell({ active, nav, children }: { active: string | null; nav: NavItem[]; children: ReactNode }) {
   const { me, signOut, can } = useSession();
-  const { pathname } = useLocation();
+  const pathname = useLocation({ select: (l) => l.pathname });
   const first = useRef(true);
 
-  // after a client-side navigation, move focus to the new page's title for screen readers
+  // after a client-side navigation to another page, start at its top and move focus to its title for screen readers
   useEffect(() => {
     if (first.current) {
       first.current = false;
       return;
     }
+    window.scrollTo({ top: 0 });
     // the page may still be loading (lazy chunk, data): try for up to two seconds
     let tries = 0;
     const t = window.setInterval(() => {
@@ -41,14 +51,12 @@ export function Shell({ active, children }: { active: NavId | null; children: Re
           </Link>
           <nav className="nav" aria-label="Main">
             <ul>
-              {NAV.filter((item) => !item.admin || can('admin')).map((item) => (
+              {nav.filter((item) => !item.admin || can('admin')).map((item) => (
                 <li key={item.id}>
                   <Link
-                    to={item.to}
+                    to={item.to as '/impact'}
                     className={`nav__link ${active === item.id ? 'is-active' : ''}`}
                     aria-current={active === item.id ? 'page' : undefined}
-                    onMouseEnter={() => void PRELOAD[item.id]().catch(() => undefined)}
-                    onFocus={() => void PRELOAD[item.id]().catch(() => undefined)}
                   >
                     <span className="nav__icon" aria-hidden="true">
                       {item.icon}

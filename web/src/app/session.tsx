@@ -13,13 +13,14 @@
  * signing out also ends the provider's session when it has an end-session endpoint.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { KeyRecord, Role, SessionCreated } from '../../../shared/keys';
+import type { Role } from '../../../shared/keys';
 import { getMe } from '../api/get-me';
-import { api, ApiError, onUnauthorized, setToken } from '../lib/api-client';
+import { clearQueries, invalidate } from '../api/query-client';
+import type { KeyRecord, SessionCreated } from '../api/types';
+import { api, ApiError, call, onUnauthorized, setToken, withToken } from '../lib/api-client';
 import { canAct } from '../lib/domain';
-import { clearQueries, invalidate } from '../lib/query';
 import { completeSignIn, endSessionUrl, forgetTokens, isCallback, refreshTokens, storedTokens, type OidcTokens } from '../features/auth/oidc';
-import { navigate } from './router';
+import { router } from './routes';
 
 /** Refresh the provider's ID token this long before it expires. */
 const REFRESH_BEFORE_MS = 60_000;
@@ -114,7 +115,7 @@ export function signInError(e: unknown): string {
 }
 
 async function redeem(code: string): Promise<SessionCreated> {
-  return api<SessionCreated>('/sign-in', { method: 'POST', body: { code }, token: '' });
+  return call(api.POST('/api/v1/sign-in', { body: { code }, ...withToken('') }));
 }
 
 export function SessionProvider({ children }: { children: ReactNode }) {
@@ -131,7 +132,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback((notice?: string) => {
     const current = storedSession();
-    if (current) void api('/session', { method: 'DELETE', token: current.token }).catch(() => undefined);
+    if (current) void call(api.DELETE('/api/v1/session', withToken(current.token))).catch(() => undefined);
     forgetSession();
     // signed in with the identity provider: end its session too (unless the sign-in simply ran out)
     const oidc = storedTokens();
@@ -148,7 +149,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setToken(t.idToken);
     getMe(t.idToken).then(
       (me) => {
-        if (returnTo) navigate(returnTo, { replace: true });
+        // the router is mounted once signed in: it starts from this location
+        if (returnTo) router.history.replace(returnTo);
         setState({ status: 'signed_in', me });
       },
       (e) => {
@@ -266,7 +268,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         void refreshTokens(t).then((next) => {
           if (!next) return signOut('Your sign-in expired. Sign in again.');
           setToken(next.idToken);
-          invalidate('');
+          void invalidate([]);
         });
       }),
     [signOut],
@@ -274,7 +276,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(
     async (pasted: string) => {
-      const created = await api<SessionCreated>('/session', { method: 'POST', token: pasted.trim() });
+      const created = await call(api.POST('/api/v1/session', withToken(pasted.trim())));
       begin(created);
     },
     [begin],

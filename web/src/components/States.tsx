@@ -1,7 +1,7 @@
 /** Designed loading, empty and error states, and `QueryView` which picks one for a query. */
+import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { ApiError, errorDetails } from '../lib/api-client';
-import type { QueryResult } from '../lib/query';
 
 export function Spinner({ label = 'Loading' }: { label?: string }) {
   return <span className="spinner" role="status" aria-label={label} />;
@@ -95,11 +95,12 @@ export function QueryView<T>({
   children,
   loading,
 }: {
-  query: QueryResult<T>;
+  query: UseQueryResult<T>;
   children: (data: T) => ReactNode;
   loading?: ReactNode;
 }) {
-  if (query.status === 'error') return <ErrorState error={query.error} onRetry={query.refetch} />;
+  // a failed refetch keeps showing what was there (as a failed first fetch shows the error)
+  if (query.data === undefined && query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
   if (query.data === undefined) return <>{loading ?? <Loading />}</>;
   return <>{children(query.data)}</>;
 }

@@ -1,12 +1,13 @@
 /** GET /api/v1/asks/:id/suggestions — epics the ask may be about and similar asks, best first. */
-import type { Suggestions } from '../../../../../shared/asks';
-import { api } from '../../../lib/api-client';
-import { useQuery } from '../../../lib/query';
+import { useQuery } from '@tanstack/react-query';
+import { keys } from '../../../api/keys';
+import type { AskSuggestions } from '../../../api/types';
+import { api, call } from '../../../lib/api-client';
 
-export function getSuggestions(id: string, signal?: AbortSignal): Promise<Suggestions> {
-  return api<Suggestions>(`/asks/${encodeURIComponent(id)}/suggestions`, { signal });
+export function getSuggestions(id: string, signal?: AbortSignal): Promise<AskSuggestions> {
+  return call(api.GET('/api/v1/asks/{id}/suggestions', { params: { path: { id } }, signal }));
 }
 
 export function useSuggestions(id: string | null) {
-  return useQuery(id ? `asks:suggestions:${id}` : null, (signal) => getSuggestions(id!, signal));
+  return useQuery({ queryKey: keys.asks.suggestions(id ?? ''), queryFn: ({ signal }) => getSuggestions(id!, signal), enabled: id !== null });
 }

@@ -1,13 +1,13 @@
 /** POST /api/v1/asks/import (?dryRun=1 previews) — CSV with a column mapping. */
-import type { AskImportRequest, AskImportResult } from '../../../../../shared/asks';
-import { api } from '../../../lib/api-client';
-import { invalidate } from '../../../lib/query';
+import { keys } from '../../../api/keys';
+import { invalidate } from '../../../api/query-client';
+import type { AskImportRequest, AskImportResult } from '../../../api/types';
+import { api, call } from '../../../lib/api-client';
 
 export async function importAsks(req: AskImportRequest, dryRun: boolean): Promise<AskImportResult> {
-  const result = await api<AskImportResult>('/asks/import', { method: 'POST', body: req, query: { dryRun: dryRun ? '1' : undefined } });
+  const result = await call(api.POST('/api/v1/asks/import', { body: req, params: { query: dryRun ? { dryRun: '1' } : {} } }));
   if (!dryRun) {
-    invalidate('asks:');
-    invalidate('demand:');
+    await invalidate(keys.asks.all, keys.demand.all);
   }
   return result;
 }

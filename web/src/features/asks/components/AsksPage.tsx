@@ -3,18 +3,19 @@
  * in a click, bulk linking, declining with a reason, CSV import and a form for a new ask.
  */
 import { useId, useMemo, useState, type FormEvent } from 'react';
-import type { Ask, AskStatus } from '../../../../../shared/asks';
+import type { Ask } from '../../../../../shared/asks';
+import type { Schemas } from '../../../api/types';
 import { formatMoney } from '../../../../../shared/demand';
 import type { Roadmap } from '../../../../../shared/roadmap';
 import { useRoadmap } from '../../../api/get-roadmap';
-import { Link, useSearchParam } from '../../../app/router';
+import { getRouteApi, Link } from '@tanstack/react-router';
 import { useCan } from '../../../app/session';
 import { Badge } from '../../../components/Badge';
 import { FormDialog } from '../../../components/Dialog';
 import { PageHeader, Panel } from '../../../components/Layout';
 import { EmptyState, FormError, Loading, QueryView } from '../../../components/States';
 import { formatDate, todayIso } from '../../../lib/format';
-import { useMutation } from '../../../lib/query';
+import { useMutation } from '@tanstack/react-query';
 import { createAsk } from '../api/create-ask';
 import { useAsks } from '../../../api/get-asks';
 import { useSuggestions } from '../api/get-suggestions';
@@ -22,7 +23,7 @@ import { linkAsks, updateAsk } from '../api/update-ask';
 import { ImportDialog } from './ImportDialog';
 
 const SOURCES = ['support', 'sales', 'marketing', 'customer', 'research'];
-const TABS: { id: AskStatus | 'all'; label: string }[] = [
+const TABS: { id: Schemas['Ask']['status'] | 'all'; label: string }[] = [
   { id: 'new', label: 'Inbox' },
   { id: 'linked', label: 'Linked' },
   { id: 'declined', label: 'Declined' },
@@ -30,13 +31,18 @@ const TABS: { id: AskStatus | 'all'; label: string }[] = [
 ];
 const STATUS_TONE = { new: 'info', linked: 'good', declined: 'muted' } as const;
 
+const route = getRouteApi('/asks');
+
 export default function AsksPage() {
-  const [status, setStatus] = useSearchParam('status');
-  const [source, setSource] = useSearchParam('source');
-  const [epicId, setEpicId] = useSearchParam('epic');
-  const [account, setAccount] = useSearchParam('account');
-  const [q, setQ] = useSearchParam('q');
-  const tab = (status ?? 'new') as AskStatus | 'all';
+  const filters = route.useSearch();
+  const navigate = route.useNavigate();
+  const filter =
+    <K extends keyof typeof filters>(key: K) =>
+    (next: (typeof filters)[K] | '' | null) =>
+      void navigate({ search: (s) => ({ ...s, [key]: next || undefined }), replace: true });
+  const [setStatus, setSource, setEpicId, setAccount, setQ] = [filter('status'), filter('source'), filter('epic'), filter('account'), filter('q')];
+  const { source = null, epic: epicId = null, account = null, q = null } = filters;
+  const tab = filters.status ?? 'new';
   const asks = useAsks({ status: tab === 'all' ? null : tab, source, epicId, accountId: account, q });
   const roadmap = useRoadmap();
   const canEdit = useCan('editor');
@@ -160,7 +166,7 @@ export default function AsksPage() {
 function AskRow({ ask, titles, roadmap, canEdit, selected, onSelect }: { ask: Ask; titles: Map<string, string>; roadmap?: Roadmap; canEdit: boolean; selected: boolean; onSelect(on: boolean): void }) {
   const [open, setOpen] = useState(false);
   const detailId = useId();
-  const save = useMutation((patch: Parameters<typeof updateAsk>[1]) => updateAsk(ask.id, patch));
+  const save = useMutation({ mutationFn: (patch: Parameters<typeof updateAsk>[1]) => updateAsk(ask.id, patch) });
   return (
     <li className={`ask ask--${ask.status}`} data-ask={ask.id}>
       <div className="ask__head">
@@ -182,9 +188,9 @@ function AskRow({ ask, titles, roadmap, canEdit, selected, onSelect }: { ask: As
         <span>{formatDate(ask.askedAt)}</span>
         {ask.epicIds.map((id) => (
           <span key={id} className="ask__epic">
-            <Link to={`/epics/${encodeURIComponent(id)}`}>{titles.get(id) ?? id}</Link>
+            <Link to="/epics/$id" params={{ id }}>{titles.get(id) ?? id}</Link>
             {canEdit && (
-              <button type="button" className="icon-button icon-button--small" aria-label={`Unlink ${titles.get(id) ?? id}`} disabled={save.pending} onClick={() => void save.mutate({ epicIds: ask.epicIds.filter((x) => x !== id) }).catch(() => undefined)}>
+              <button type="button" className="icon-button icon-button--small" aria-label={`Unlink ${titles.get(id) ?? id}`} disabled={save.isPending} onClick={() => void save.mutateAsync({ epicIds: ask.epicIds.filter((x) => x !== id) }).catch(() => undefined)}>
                 ×
               </button>
             )}
@@ -202,8 +208,8 @@ function AskRow({ ask, titles, roadmap, canEdit, selected, onSelect }: { ask: As
             </p>
           )}
           {ask.status === 'declined' && ask.declinedReason && <p className="notice">Declined: {ask.declinedReason}</p>}
-          {roadmap && <Suggestions ask={ask} titles={titles} canEdit={canEdit} onLink={(epicId) => save.mutate({ epicIds: [...ask.epicIds, epicId] })} />}
-          {canEdit && ask.status !== 'declined' && <DeclineForm onDecline={(reason) => save.mutate({ status: 'declined', declinedReason: reason })} pending={save.pending} />}
+          {roadmap && <Suggestions ask={ask} titles={titles} canEdit={canEdit} onLink={(epicId) => save.mutateAsync({ epicIds: [...ask.epicIds, epicId] })} />}
+          {canEdit && ask.status !== 'declined' && <DeclineForm onDecline={(reason) => save.mutateAsync({ status: 'declined', declinedReason: reason })} pending={save.isPending} />}
           <FormError error={save.error} />
         </div>
       )}
@@ -282,7 +288,7 @@ function DeclineForm({ onDecline, pending }: { onDecline(reason: string): Promis
 
 function BulkLink({ asks, epics, onDone }: { asks: Ask[]; epics: Roadmap['epics']; onDone(): void }) {
   const [epicId, setEpicId] = useState('');
-  const run = useMutation((x: { asks: Ask[]; epicId: string }) => linkAsks(x.asks, x.epicId));
+  const run = useMutation({ mutationFn: (x: { asks: Ask[]; epicId: string }) => linkAsks(x.asks, x.epicId) });
   const id = useId();
   if (!asks.length) return null;
   return (
@@ -292,7 +298,7 @@ function BulkLink({ asks, epics, onDone }: { asks: Ask[]; epics: Roadmap['epics'
       onSubmit={async (e) => {
         e.preventDefault();
         if (!epicId) return;
-        await run.mutate({ asks, epicId }).catch(() => undefined);
+        await run.mutateAsync({ asks, epicId }).catch(() => undefined);
         onDone();
       }}
     >
@@ -306,8 +312,8 @@ function BulkLink({ asks, epics, onDone }: { asks: Ask[]; epics: Roadmap['epics'
           </option>
         ))}
       </select>
-      <button type="submit" className="button button--primary button--small" disabled={!epicId || run.pending}>
-        {run.pending ? 'Linking…' : `Link ${asks.length} ask${asks.length === 1 ? '' : 's'}`}
+      <button type="submit" className="button button--primary button--small" disabled={!epicId || run.isPending}>
+        {run.isPending ? 'Linking…' : `Link ${asks.length} ask${asks.length === 1 ? '' : 's'}`}
       </button>
       <FormError error={run.error} />
     </form>
@@ -316,14 +322,14 @@ function BulkLink({ asks, epics, onDone }: { asks: Ask[]; epics: Roadmap['epics'
 
 function NewAskDialog({ onClose, epics }: { onClose(): void; epics: Roadmap['epics'] }) {
   const formId = useId();
-  const create = useMutation(createAsk);
+  const create = useMutation({ mutationFn: createAsk });
   const [f, setF] = useState({ title: '', text: '', source: 'support', accountId: '', accountName: '', arr: '', askedAt: todayIso(), url: '', epicId: '' });
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF((x) => ({ ...x, [k]: e.target.value }));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const arr = f.arr.trim() ? Number(f.arr.replace(/[,$\s]/g, '')) : undefined;
     await create
-      .mutate({
+      .mutateAsync({
         title: f.title.trim(),
         source: f.source,
         askedAt: f.askedAt,
@@ -336,7 +342,7 @@ function NewAskDialog({ onClose, epics }: { onClose(): void; epics: Roadmap['epi
       .catch(() => undefined);
   };
   return (
-    <FormDialog title="New ask" onClose={onClose} formId={formId} submitLabel="Add ask" pending={create.pending} size="medium">
+    <FormDialog title="New ask" onClose={onClose} formId={formId} submitLabel="Add ask" pending={create.isPending} size="medium">
       <form id={formId} onSubmit={submit} className="stack">
         <label className="field">
           <span className="label">Title *</span>

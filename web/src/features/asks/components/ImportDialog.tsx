@@ -4,7 +4,7 @@ import type { AskImportResult } from '../../../../../shared/asks';
 import { ASK_FIELD_PATHS, type AskFieldPath } from '../../../../../shared/constants';
 import { Dialog } from '../../../components/Dialog';
 import { FormError } from '../../../components/States';
-import { useMutation } from '../../../lib/query';
+import { useMutation } from '@tanstack/react-query';
 import { importAsks } from '../api/import-asks';
 import { csvHeader, guessMapping } from '../lib/csv-header';
 
@@ -28,7 +28,7 @@ export function ImportDialog({ open, onClose, sources }: { open: boolean; onClos
   const [mapping, setMapping] = useState<Partial<Record<AskFieldPath, string>>>({});
   const [source, setSource] = useState(sources[0] ?? 'support');
   const [preview, setPreview] = useState<AskImportResult | null>(null);
-  const run = useMutation(({ dryRun }: { dryRun: boolean }) => importAsks({ csv, mapping, defaults: { source } }, dryRun));
+  const run = useMutation({ mutationFn: ({ dryRun }: { dryRun: boolean }) => importAsks({ csv, mapping, defaults: { source } }, dryRun) });
   const headers = useMemo(() => (csv.trim() ? csvHeader(csv) : []), [csv]);
   const fileId = useId();
   const textId = useId();
@@ -48,9 +48,9 @@ export function ImportDialog({ open, onClose, sources }: { open: boolean; onClos
     load('');
     onClose();
   };
-  const doPreview = async () => setPreview(await run.mutate({ dryRun: true }).catch(() => null));
+  const doPreview = async () => setPreview(await run.mutateAsync({ dryRun: true }).catch(() => null));
   const doImport = async () => {
-    const r = await run.mutate({ dryRun: false }).catch(() => null);
+    const r = await run.mutateAsync({ dryRun: false }).catch(() => null);
     if (r) setPreview(r);
   };
   const done = preview && !preview.dryRun;
@@ -72,10 +72,10 @@ export function ImportDialog({ open, onClose, sources }: { open: boolean; onClos
             <button type="button" className="button button--ghost" onClick={close}>
               Cancel
             </button>
-            <button type="button" className="button button--secondary" disabled={!csv.trim() || !mapping.title || run.pending} onClick={doPreview}>
-              {run.pending ? 'Checking…' : 'Preview'}
+            <button type="button" className="button button--secondary" disabled={!csv.trim() || !mapping.title || run.isPending} onClick={doPreview}>
+              {run.isPending ? 'Checking…' : 'Preview'}
             </button>
-            <button type="button" className="button button--primary" disabled={!preview || run.pending || preview.created + preview.updated === 0} onClick={doImport}>
+            <button type="button" className="button button--primary" disabled={!preview || run.isPending || preview.created + preview.updated === 0} onClick={doImport}>
               Import {preview ? `${preview.created + preview.updated} asks` : ''}
             </button>
           </>

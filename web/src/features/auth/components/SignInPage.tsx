@@ -3,9 +3,8 @@
  * (viewer, editor or admin key), or arrive via a one-time sign-in link.
  */
 import { useId, useState, type FormEvent } from 'react';
-import { getIdentity } from '../../../api/get-identity';
+import { useIdentity } from '../../../api/get-identity';
 import { beginSignIn } from '../oidc';
-import { useQuery } from '../../../lib/query';
 import type { KeyScope } from '../../../../../shared/keys';
 import { SCOPES } from '../../../lib/domain';
 import { signInError, useSession } from '../../../app/session';
@@ -18,7 +17,7 @@ export function SignInPage({ notice }: { notice?: string }) {
   const [pending, setPending] = useState(false);
   const tokenId = useId();
   const errorId = useId();
-  const identity = useQuery('identity', (signal) => getIdentity(signal));
+  const identity = useIdentity();
   const provider = identity.data?.oidc ?? null;
   const [redirecting, setRedirecting] = useState(false);
 

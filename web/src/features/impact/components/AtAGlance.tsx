@@ -1,6 +1,6 @@
 /** The answers leadership opens the page for: which epics missed and by how much, and what was decided. */
 import type { Impact } from '../../../../../shared/impact';
-import { Link } from '../../../app/router';
+import { Link } from '@tanstack/react-router';
 import { DecisionBadge, VerdictBadge } from '../../../components/Badge';
 import { Panel } from '../../../components/Layout';
 import { EmptyState } from '../../../components/States';
@@ -31,7 +31,7 @@ export function AtAGlance({ impact }: { impact: Impact }) {
                     ✕
                   </span>
                   <div className="callout__title">
-                    <Link to={`/epics/${encodeURIComponent(e.id)}${impact.asOf ? `?asOf=${impact.asOf}` : ''}`}>{e.title}</Link>{' '}
+                    <Link to="/epics/$id" params={{ id: e.id }} search={impact.asOf ? { asOf: impact.asOf } : {}}>{e.title}</Link>{' '}
                     <span className="muted small">· {themeName.get(e.themeId) ?? e.themeId}</span>
                   </div>
                   <div className="callout__body">
@@ -72,7 +72,7 @@ export function AtAGlance({ impact }: { impact: Impact }) {
                   ⚑
                 </span>
                 <div className="callout__title">
-                  <Link to={`/epics/${encodeURIComponent(e.id)}`}>{e.title}</Link> <DecisionBadge decision={e.decision!} />
+                  <Link to="/epics/$id" params={{ id: e.id }}>{e.title}</Link> <DecisionBadge decision={e.decision!} />
                 </div>
                 <div className="callout__body">
                   {e.decisionBy ? `by ${e.decisionBy}` : ''} {e.decisionAt ? `on ${formatDate(e.decisionAt)}` : ''} · outcome {e.verdict === 'met' ? 'met its targets' : e.verdict === 'missed' ? 'missed a target' : 'not judged yet'}
@@ -85,7 +85,7 @@ export function AtAGlance({ impact }: { impact: Impact }) {
                   ?
                 </span>
                 <div className="callout__title">
-                  <Link to={`/epics/${encodeURIComponent(e.id)}#review`}>{e.title}</Link> <VerdictBadge verdict={e.verdict} />
+                  <Link to="/epics/$id" params={{ id: e.id }} hash="review">{e.title}</Link> <VerdictBadge verdict={e.verdict} />
                 </div>
                 <div className="callout__body">Awaiting a decision · window closed {formatDate(e.windowEnd)}</div>
               </li>

@@ -1,5 +1,5 @@
 /** Impact (leadership): what the shipped epics did to adoption, satisfaction and KPIs, as of a day. */
-import { useSearchParam } from '../../../app/router';
+import { getRouteApi } from '@tanstack/react-router';
 import { AsOfField } from '../../../components/AsOfField';
 import { PageHeader } from '../../../components/Layout';
 import { Loading, QueryView } from '../../../components/States';
@@ -25,8 +25,13 @@ function AsOfPicker({ value, onChange }: { value: string | null; onChange(v: str
   );
 }
 
+const route = getRouteApi('/impact');
+
 export default function ImpactPage() {
-  const [asOf, setAsOf] = useSearchParam('asOf');
+  const search = route.useSearch();
+  const asOf = search.asOf ?? null;
+  const navigate = route.useNavigate();
+  const setAsOf = (next: string | null) => void navigate({ search: (s) => ({ ...s, asOf: next || undefined }), replace: true });
   const query = useImpact(asOf);
   return (
     <>
@@ -50,11 +55,11 @@ export default function ImpactPage() {
         }
       >
         {(impact) => (
-          <div className="stack" aria-busy={query.fetching}>
+          <div className="stack" aria-busy={query.isFetching}>
             <Headline impact={impact} />
             <AtAGlance impact={impact} />
             <ThemeImpact impact={impact} />
-            <Scoreboard impact={impact} />
+            <Scoreboard impact={impact} view={search} onView={(v) => void navigate({ search: (s) => ({ ...s, ...v }), replace: true })} />
             <ProductTrends impact={impact} />
           </div>
         )}

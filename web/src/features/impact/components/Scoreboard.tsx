@@ -1,7 +1,7 @@
 /** The scoreboard of shipped epics: verdict, adoption, satisfaction change and KPI lift with their 95% CIs; sortable. */
 import { useId, useMemo, useState } from 'react';
 import type { Impact, ImpactEpic } from '../../../../../shared/impact';
-import { Link } from '../../../app/router';
+import { Link } from '@tanstack/react-router';
 import { Badge, DecisionBadge, VerdictBadge } from '../../../components/Badge';
 import { CiRange } from '../../../components/CiRange';
 import { Panel } from '../../../components/Layout';
@@ -107,14 +107,24 @@ function KpiCell({ e }: { e: ImpactEpic }) {
   );
 }
 
-export function Scoreboard({ impact }: { impact: Impact }) {
-  const [sort, setSort] = useState<{ key: SortKey; dir: SortDir }>({ key: 'verdict', dir: 'asc' });
-  const [theme, setTheme] = useState('');
+/** How the scoreboard is sorted and filtered (the impact page keeps it in the URL). */
+export interface ScoreboardView {
+  sort?: SortKey;
+  dir?: SortDir;
+  theme?: string;
+}
+
+export function Scoreboard({ impact, view, onView }: { impact: Impact; view?: ScoreboardView; onView?(next: ScoreboardView): void }) {
+  const [local, setLocal] = useState<ScoreboardView>({});
+  const current = view ?? local;
+  const setView = onView ?? setLocal;
+  const sort = { key: current.sort ?? 'verdict', dir: current.dir ?? (current.sort ? defaultDir(current.sort) : 'asc') };
+  const theme = current.theme ?? '';
+  const setTheme = (next: string) => setView({ ...current, theme: next || undefined });
   const filterId = useId();
   const themeName = useMemo(() => new Map(impact.themes.map((t) => [t.id, t.name])), [impact.themes]);
   const rows = useMemo(() => sortScoreboard(theme ? impact.epics.filter((e) => e.themeId === theme) : impact.epics, sort.key, sort.dir), [impact.epics, sort, theme]);
-  const onSort = (key: SortKey) => setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: defaultDir(key) }));
-  const asOfQuery = `?asOf=${impact.asOf}`;
+  const onSort = (key: SortKey) => setView({ ...current, sort: key, dir: sort.key === key ? (sort.dir === 'asc' ? 'desc' : 'asc') : defaultDir(key) });
 
   return (
     <Panel
@@ -158,7 +168,7 @@ export function Scoreboard({ impact }: { impact: Impact }) {
                 <tr key={e.id} data-epic={e.id}>
                   <td data-label="Epic">
                     <div className="cell-stack">
-                      <Link to={`/epics/${encodeURIComponent(e.id)}${asOfQuery}`} className="cell-main">
+                      <Link to="/epics/$id" params={{ id: e.id }} search={{ asOf: impact.asOf }} className="cell-main">
                         {e.title}
                       </Link>
                       <span className="cell-sub">{themeName.get(e.themeId) ?? e.themeId}</span>
@@ -193,7 +203,7 @@ export function Scoreboard({ impact }: { impact: Impact }) {
                         {e.decisionAt && <span className="cell-sub">{formatDate(e.decisionAt)}</span>}
                       </div>
                     ) : e.awaitingDecision ? (
-                      <Link to={`/epics/${encodeURIComponent(e.id)}${asOfQuery}#review`} className="badge badge--warn">
+                      <Link to="/epics/$id" params={{ id: e.id }} search={{ asOf: impact.asOf }} hash="review" className="badge badge--warn">
                         Awaiting decision
                       </Link>
                     ) : (

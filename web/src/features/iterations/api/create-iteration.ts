@@ -1,13 +1,13 @@
 /** POST /api/v1/iterations — freeze the roadmap and every outcome as of a day. */
-import type { z } from 'zod';
-import type { Iteration, IterationInput } from '../../../../../shared/iteration';
-import { api } from '../../../lib/api-client';
-import { invalidate } from '../../../lib/query';
+import { keys } from '../../../api/keys';
+import { invalidate } from '../../../api/query-client';
+import type { Iteration, RequestBody } from '../../../api/types';
+import { api, call } from '../../../lib/api-client';
 
-export type IterationRequest = z.input<typeof IterationInput>;
+export type IterationRequest = RequestBody<'/api/v1/iterations', 'post'>;
 
 export async function createIteration(input: IterationRequest): Promise<Iteration> {
-  const created = await api<Iteration>('/iterations', { method: 'POST', body: input });
-  invalidate('iterations');
+  const created = (await call(api.POST('/api/v1/iterations', { body: input }))) as Iteration;
+  await invalidate(keys.iterations.all);
   return created;
 }

@@ -1,12 +1,17 @@
 /** GET /api/v1/iterations/:id/diff?against= — what changed since `against`, with the outcome evidence behind each change. */
-import type { IterationDiff } from '../../../../../shared/iteration';
-import { api } from '../../../lib/api-client';
-import { useQuery } from '../../../lib/query';
+import { useQuery } from '@tanstack/react-query';
+import { keys } from '../../../api/keys';
+import type { IterationDiff } from '../../../api/types';
+import { api, call } from '../../../lib/api-client';
 
 export function getIterationDiff(id: string, against: string, signal?: AbortSignal): Promise<IterationDiff> {
-  return api<IterationDiff>(`/iterations/${encodeURIComponent(id)}/diff`, { query: { against }, signal });
+  return call(api.GET('/api/v1/iterations/{id}/diff', { params: { path: { id }, query: { against } }, signal })) as Promise<IterationDiff>;
 }
 
 export function useIterationDiff(id: string | null, against: string | null) {
-  return useQuery(id && against ? `iteration:${id}:diff:${against}` : null, (signal) => getIterationDiff(id!, against!, signal));
+  return useQuery({
+    queryKey: keys.iterations.diff(id ?? '', against ?? ''),
+    queryFn: ({ signal }) => getIterationDiff(id!, against!, signal),
+    enabled: Boolean(id && against),
+  });
 }

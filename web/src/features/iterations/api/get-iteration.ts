@@ -1,12 +1,13 @@
 /** GET /api/v1/iterations/:id — one snapshot: the roadmap and every epic's outcome as of its day. */
-import type { Iteration } from '../../../../../shared/iteration';
-import { api } from '../../../lib/api-client';
-import { useQuery } from '../../../lib/query';
+import { useQuery } from '@tanstack/react-query';
+import { keys } from '../../../api/keys';
+import type { Iteration } from '../../../api/types';
+import { api, call } from '../../../lib/api-client';
 
 export function getIteration(id: string, signal?: AbortSignal): Promise<Iteration> {
-  return api<Iteration>(`/iterations/${encodeURIComponent(id)}`, { signal });
+  return call(api.GET('/api/v1/iterations/{id}', { params: { path: { id } }, signal })) as Promise<Iteration>;
 }
 
 export function useIteration(id: string | null) {
-  return useQuery(id ? `iteration:${id}` : null, (signal) => getIteration(id!, signal));
+  return useQuery({ queryKey: keys.iterations.one(id ?? ''), queryFn: ({ signal }) => getIteration(id!, signal), enabled: id !== null });
 }

@@ -1,12 +1,13 @@
 /** GET /api/v1/iterations — the iteration history (headers only), newest first. */
-import type { IterationHeader } from '../../../../../shared/iteration';
-import { api } from '../../../lib/api-client';
-import { useQuery } from '../../../lib/query';
+import { useQuery } from '@tanstack/react-query';
+import { keys } from '../../../api/keys';
+import type { IterationHeader } from '../../../api/types';
+import { api, call } from '../../../lib/api-client';
 
 export function getIterations(signal?: AbortSignal): Promise<IterationHeader[]> {
-  return api<IterationHeader[]>('/iterations', { signal });
+  return call(api.GET('/api/v1/iterations', { signal }));
 }
 
 export function useIterations() {
-  return useQuery('iterations', getIterations);
+  return useQuery({ queryKey: keys.iterations.all, queryFn: ({ signal }) => getIterations(signal) });
 }

@@ -9,7 +9,7 @@ import { EmptyState, Loading, QueryView } from '../../../components/States';
 import { formatDecimal, formatPercent } from '../../../lib/format';
 import { PALETTE } from '../../../lib/palette';
 import { niceTicks, trimZeros } from '../../../lib/scale';
-import type { QueryResult } from '../../../lib/query';
+import type { UseQueryResult } from '@tanstack/react-query';
 
 /** The factor in words: "estimates ran 1.6× too high" reads better than 0.62. */
 export function factorWords(factor: number): string {
@@ -60,7 +60,7 @@ function Scatterplot({ calibration, roadmap }: { calibration: Calibration; roadm
   );
 }
 
-export function CalibrationPanel({ query, roadmap }: { query: QueryResult<Calibration>; roadmap?: Roadmap }) {
+export function CalibrationPanel({ query, roadmap }: { query: UseQueryResult<Calibration>; roadmap?: Roadmap }) {
   const name = (id: string) => roadmap?.themes.find((t) => t.id === id)?.name ?? id;
   return (
     <Panel title="Calibration" subtitle="How far estimates were from measured outcomes; the planner scales each theme's impact by its factor" id="calibration">

@@ -1,6 +1,6 @@
 /** What changed between two iterations, and the outcome evidence and decision behind each change. */
 import type { IterationDiff } from '../../../../../shared/iteration';
-import { Link } from '../../../app/router';
+import { Link } from '@tanstack/react-router';
 import { Badge, DecisionBadge } from '../../../components/Badge';
 import { EmptyState } from '../../../components/States';
 import { formatDate } from '../../../lib/format';
@@ -30,7 +30,7 @@ export function DiffView({ diff, names = namesFrom() }: { diff: IterationDiff; n
             return (
               <li key={g.epicId} className="change" data-epic={g.epicId}>
                 <div className="change__head">
-                  <Link to={`/epics/${encodeURIComponent(g.epicId)}`} className="cell-main">
+                  <Link to="/epics/$id" params={{ id: g.epicId }} className="cell-main">
                     {g.title}
                   </Link>
                   {g.changes.map((c) => (

@@ -1,12 +1,12 @@
 /** The iteration history, and (for editors) freezing a new snapshot. */
 import { useId, useState, type FormEvent } from 'react';
 import type { IterationHeader } from '../../../../../shared/iteration';
-import { Link, navigate } from '../../../app/router';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { useCan } from '../../../app/session';
 import { Panel } from '../../../components/Layout';
 import { EmptyState, FormError, Loading, QueryView } from '../../../components/States';
 import { formatDate, formatDateTime, todayIso } from '../../../lib/format';
-import { useMutation, type QueryResult } from '../../../lib/query';
+import { useMutation, type UseQueryResult } from '@tanstack/react-query';
 import { createIteration } from '../api/create-iteration';
 import { defaultIterationName } from '../lib/diff-view';
 
@@ -16,12 +16,13 @@ function CreateSnapshot() {
   const [asOf, setAsOf] = useState(today);
   const nameId = useId();
   const asOfId = useId();
-  const create = useMutation(() => createIteration({ name: name.trim(), asOf }));
+  const create = useMutation({ mutationFn: () => createIteration({ name: name.trim(), asOf }) });
+  const navigate = useNavigate();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      const it = await create.mutate(undefined);
-      navigate(`/iterations/${encodeURIComponent(it.id)}`);
+      const it = await create.mutateAsync();
+      void navigate({ to: '/iterations/$id', params: { id: it.id } });
     } catch {
       // shown below
     }
@@ -39,8 +40,8 @@ function CreateSnapshot() {
         </div>
       </div>
       <FormError error={create.error} />
-      <button type="submit" className="button button--primary" disabled={create.pending || !name.trim()}>
-        {create.pending ? 'Freezing…' : 'Create snapshot'}
+      <button type="submit" className="button button--primary" disabled={create.isPending || !name.trim()}>
+        {create.isPending ? 'Freezing…' : 'Create snapshot'}
       </button>
       <p className="field__hint" style={{ marginTop: 6 }}>
         Freezes the roadmap and every shipped epic&apos;s outcome; later edits never change it.
@@ -49,7 +50,7 @@ function CreateSnapshot() {
   );
 }
 
-export function IterationList({ query, selected }: { query: QueryResult<IterationHeader[]>; selected: string | null }) {
+export function IterationList({ query, selected }: { query: UseQueryResult<IterationHeader[]>; selected: string | null }) {
   const canEdit = useCan('editor');
   return (
     <Panel title="History" subtitle="Monthly snapshots of the roadmap and its outcomes, newest first" id="history">
@@ -65,7 +66,7 @@ export function IterationList({ query, selected }: { query: QueryResult<Iteratio
               {list.map((it) => (
                 <li key={it.id} className={`iteration-item ${selected === it.id ? 'is-selected' : ''}`}>
                   <div>
-                    <Link to={`/iterations/${encodeURIComponent(it.id)}`} className="cell-main" aria-current={selected === it.id ? 'true' : undefined}>
+                    <Link to="/iterations/$id" params={{ id: it.id }} className="cell-main" aria-current={selected === it.id ? 'true' : undefined}>
                       {it.name}
                     </Link>
                     <div className="cell-sub">

@@ -1,7 +1,7 @@
 /** Iterations: the monthly history, the diff between two snapshots with its evidence, and calibration. */
 import { useEffect, useId } from 'react';
 import { useRoadmap } from '../../../api/get-roadmap';
-import { Link, navigate, useSearchParam } from '../../../app/router';
+import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { PageHeader, Panel } from '../../../components/Layout';
 import { EmptyState, Loading, QueryView } from '../../../components/States';
 import { formatDate, formatDateTime } from '../../../lib/format';
@@ -16,7 +16,9 @@ import { IterationList } from './IterationList';
 
 function Comparison({ id }: { id: string }) {
   const list = useIterations();
-  const [againstParam, setAgainst] = useSearchParam('against');
+  const againstParam = useSearch({ strict: false, select: (s) => s.against ?? null });
+  const navigate = useNavigate();
+  const setAgainst = (next: string | null) => void navigate({ to: '/iterations/$id', params: { id }, search: (s) => ({ ...s, against: next || undefined }), replace: true });
   const against = againstParam ?? (list.data ? previousOf(list.data, id) : null);
   const iteration = useIteration(id);
   const diff = useIterationDiff(id, against);
@@ -70,16 +72,18 @@ function Comparison({ id }: { id: string }) {
   );
 }
 
-export default function IterationsPage({ params }: { params: Record<string, string> }) {
+/** `/iterations` opens the newest snapshot; `/iterations/$id` one snapshot. */
+export default function IterationsPage() {
   const list = useIterations();
   const calibration = useCalibration();
   const roadmap = useRoadmap();
-  const selected = params.id ?? null;
+  const selected = useParams({ strict: false, select: (p) => p.id ?? null });
+  const navigate = useNavigate();
   const newest = list.data?.[0]?.id;
   // with no snapshot chosen, open the newest
   useEffect(() => {
-    if (!selected && newest) navigate(`/iterations/${encodeURIComponent(newest)}`, { replace: true });
-  }, [selected, newest]);
+    if (!selected && newest) void navigate({ to: '/iterations/$id', params: { id: newest }, replace: true });
+  }, [selected, newest, navigate]);
   return (
     <>
       <PageHeader

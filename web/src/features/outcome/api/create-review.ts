@@ -1,14 +1,13 @@
 /** POST /api/v1/epics/:id/reviews — record a PM decision (double_down | iterate | keep | sunset) and a note. */
-import type { z } from 'zod';
-import type { Review, ReviewInput } from '../../../../../shared/review';
-import { api } from '../../../lib/api-client';
-import { invalidate } from '../../../lib/query';
+import { keys } from '../../../api/keys';
+import { invalidate } from '../../../api/query-client';
+import type { RequestBody, Review } from '../../../api/types';
+import { api, call } from '../../../lib/api-client';
 
-export type ReviewRequest = z.input<typeof ReviewInput>;
+export type ReviewRequest = RequestBody<'/api/v1/epics/{id}/reviews', 'post'>;
 
 export async function createReview(epicId: string, input: ReviewRequest): Promise<Review> {
-  const review = await api<Review>(`/epics/${encodeURIComponent(epicId)}/reviews`, { method: 'POST', body: input });
-  invalidate(`reviews:${epicId}`);
-  invalidate('impact');
+  const review = await call(api.POST('/api/v1/epics/{id}/reviews', { params: { path: { id: epicId } }, body: input }));
+  await invalidate(keys.reviews(epicId), keys.impact.all);
   return review;
 }

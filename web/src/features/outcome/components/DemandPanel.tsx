@@ -4,7 +4,7 @@
  */
 import type { Demand } from '../../../../../shared/asks';
 import { formatMoney } from '../../../../../shared/demand';
-import { Link } from '../../../app/router';
+import { Link } from '@tanstack/react-router';
 import { CiRange } from '../../../components/CiRange';
 import { Panel, StatCard } from '../../../components/Layout';
 import { EmptyState, Loading, QueryView } from '../../../components/States';
@@ -18,7 +18,7 @@ export function DemandPanel({ epicId, asOf }: { epicId: string; asOf: string | n
       title="Customer demand"
       subtitle="Asks from Support, Sales and customers linked to this epic; an account counts once however many asks it files"
       actions={
-        <Link to={`/asks?status=all&epic=${encodeURIComponent(epicId)}`} className="button button--ghost button--small">
+        <Link to="/asks" search={{ status: 'all', epic: epicId }} className="button button--ghost button--small">
           All asks →
         </Link>
       }

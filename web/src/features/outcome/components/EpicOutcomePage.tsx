@@ -2,7 +2,7 @@
 import type { Decision } from '../../../../../shared/review';
 import type { Outcome } from '../../../../../shared/outcome-types';
 import { useRoadmap } from '../../../api/get-roadmap';
-import { Link, useSearchParam } from '../../../app/router';
+import { getRouteApi, Link } from '@tanstack/react-router';
 import { useCan } from '../../../app/session';
 import { AsOfField } from '../../../components/AsOfField';
 import { StatusBadge } from '../../../components/Badge';
@@ -25,9 +25,13 @@ export function suggestDecision(o: Pick<Outcome, 'verdict' | 'targets'>): Decisi
   return Number.isFinite(worst) && worst < -0.5 ? 'sunset' : 'iterate';
 }
 
-export default function EpicOutcomePage({ params }: { params: Record<string, string> }) {
-  const epicId = params.id;
-  const [asOf, setAsOf] = useSearchParam('asOf');
+const route = getRouteApi('/epics/$id');
+
+export default function EpicOutcomePage() {
+  const epicId = route.useParams({ select: (p) => p.id });
+  const asOf = route.useSearch({ select: (s) => s.asOf ?? null });
+  const navigate = route.useNavigate();
+  const setAsOf = (next: string | null) => void navigate({ search: (s) => ({ ...s, asOf: next || undefined }), replace: true });
   const outcome = useOutcome(epicId, asOf);
   const roadmap = useRoadmap();
   const canReview = useCan('editor');
@@ -40,7 +44,9 @@ export default function EpicOutcomePage({ params }: { params: Record<string, str
       <PageHeader
         eyebrow={
           <>
-            <Link to={`/impact${asOf ? `?asOf=${asOf}` : ''}`}>Impact</Link> / {theme?.name ?? 'Epic'}
+            <Link to="/impact" search={asOf ? { asOf } : {}}>
+              Impact
+            </Link> / {theme?.name ?? 'Epic'}
           </>
         }
         title={epic?.title ?? epicId}

@@ -6,7 +6,7 @@ import { EmptyState, FormError, Loading, QueryView } from '../../../components/S
 import { DECISIONS, DECISION_LIST, VERDICTS } from '../../../lib/domain';
 import { formatDateTime, formatPercent } from '../../../lib/format';
 import type { EpicVerdict } from '../../../../../shared/outcome-types';
-import { useMutation } from '../../../lib/query';
+import { useMutation } from '@tanstack/react-query';
 import { createReview } from '../api/create-review';
 import { useReviews } from '../api/get-reviews';
 
@@ -16,12 +16,12 @@ export function ReviewForm({ epicId, suggested }: { epicId: string; suggested?: 
   const [saved, setSaved] = useState<string | null>(null);
   const noteId = useId();
   const name = useId();
-  const save = useMutation(() => createReview(epicId, { decision: decision as Decision, note }));
+  const save = useMutation({ mutationFn: () => createReview(epicId, { decision: decision as Decision, note }) });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!decision) return;
     try {
-      const r = await save.mutate(undefined);
+      const r = await save.mutateAsync();
       setSaved(`Decision recorded: ${DECISIONS[r.decision].label}.`);
       setNote('');
       setDecision('');
@@ -55,8 +55,8 @@ export function ReviewForm({ epicId, suggested }: { epicId: string; suggested?: 
           {saved}
         </p>
       )}
-      <button type="submit" className="button button--primary" disabled={!decision || save.pending}>
-        {save.pending ? 'Recording…' : 'Record decision'}
+      <button type="submit" className="button button--primary" disabled={!decision || save.isPending}>
+        {save.isPending ? 'Recording…' : 'Record decision'}
       </button>
     </form>
   );

@@ -1,6 +1,6 @@
 /** The verdict with its sample sizes, the confounding flag, and each target's result. */
 import type { Outcome } from '../../../../../shared/outcome-types';
-import { Link } from '../../../app/router';
+import { Link } from '@tanstack/react-router';
 import { Badge, VerdictBadge } from '../../../components/Badge';
 import { describeTarget, formatMetricValue, metricKind, metricValueKind, VERDICTS } from '../../../lib/domain';
 import { formatAgo, formatDate, formatInt, formatInterval, formatSampleSize } from '../../../lib/format';
@@ -27,7 +27,7 @@ export function VerdictBanner({ outcome }: { outcome: Outcome }) {
           {outcome.overlaps.map((o, i) => (
             <span key={o.epicId}>
               {i > 0 && ', '}
-              <Link to={`/epics/${encodeURIComponent(o.epicId)}`}>{o.title}</Link> (shipped {formatDate(o.shippedAt)})
+              <Link to="/epics/$id" params={{ id: o.epicId }}>{o.title}</Link> (shipped {formatDate(o.shippedAt)})
             </span>
           ))}
           .

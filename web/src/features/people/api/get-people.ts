@@ -1,12 +1,13 @@
 /** GET /api/v1/people — who has access (people list, groups claim, admin emails). Admin only. */
-import type { Person } from '../../../../../shared/people';
-import { api } from '../../../lib/api-client';
-import { useQuery } from '../../../lib/query';
+import { useQuery } from '@tanstack/react-query';
+import { keys } from '../../../api/keys';
+import type { Person } from '../../../api/types';
+import { api, call } from '../../../lib/api-client';
 
 export function getPeople(signal?: AbortSignal): Promise<Person[]> {
-  return api<Person[]>('/people', { signal });
+  return call(api.GET('/api/v1/people', { signal }));
 }
 
 export function usePeople(enabled: boolean) {
-  return useQuery(enabled ? 'people' : null, getPeople);
+  return useQuery({ queryKey: keys.people, queryFn: ({ signal }) => getPeople(signal), enabled });
 }

@@ -1,10 +1,11 @@
 /** POST /api/v1/people — invite a person by email with a role. */
-import type { Person, PersonRole } from '../../../../../shared/people';
-import { api } from '../../../lib/api-client';
-import { invalidate } from '../../../lib/query';
+import { keys } from '../../../api/keys';
+import { invalidate } from '../../../api/query-client';
+import type { Person, RequestBody } from '../../../api/types';
+import { api, call } from '../../../lib/api-client';
 
-export async function invitePerson(input: { email: string; role: PersonRole }): Promise<Person> {
-  const created = await api<Person>('/people', { method: 'POST', body: input });
-  invalidate('people');
+export async function invitePerson(input: RequestBody<'/api/v1/people', 'post'>): Promise<Person> {
+  const created = await call(api.POST('/api/v1/people', { body: input }));
+  await invalidate(keys.people);
   return created;
 }

@@ -1,16 +1,18 @@
 /** PATCH /api/v1/people/:id — change a role; DELETE — remove. Both take effect on the person's next request. */
-import type { Person, PersonRole } from '../../../../../shared/people';
-import { api } from '../../../lib/api-client';
-import { invalidate } from '../../../lib/query';
+import { keys } from '../../../api/keys';
+import { invalidate } from '../../../api/query-client';
+import type { Person } from '../../../api/types';
+import type { PersonRole } from '../../../../../shared/people';
+import { api, call } from '../../../lib/api-client';
 
 export async function changeRole(id: string, role: PersonRole): Promise<Person> {
-  const updated = await api<Person>(`/people/${encodeURIComponent(id)}`, { method: 'PATCH', body: { role } });
-  invalidate('people');
+  const updated = await call(api.PATCH('/api/v1/people/{id}', { params: { path: { id } }, body: { role } }));
+  await invalidate(keys.people);
   return updated;
 }
 
 export async function removePerson(id: string): Promise<Person> {
-  const removed = await api<Person>(`/people/${encodeURIComponent(id)}`, { method: 'DELETE' });
-  invalidate('people');
+  const removed = await call(api.DELETE('/api/v1/people/{id}', { params: { path: { id } } }));
+  await invalidate(keys.people);
   return removed;
 }

@@ -1,6 +1,8 @@
 /** People (admin): who has access with their company account, their role and where it comes from, when last seen; invite, change a role, remove. */
+import { useMutation } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
-import type { Person, PersonRole } from '../../../../../shared/people';
+import type { PersonRole } from '../../../../../shared/people';
+import type { Person } from '../../../api/types';
 import { useSession } from '../../../app/session';
 import { Badge } from '../../../components/Badge';
 import { ConfirmDialog } from '../../../components/Dialog';
@@ -8,7 +10,6 @@ import { PageHeader, Panel } from '../../../components/Layout';
 import { EmptyState, FormError, Loading, QueryView } from '../../../components/States';
 import { SCOPES } from '../../../lib/domain';
 import { formatAgo, formatDateTime } from '../../../lib/format';
-import { useMutation } from '../../../lib/query';
 import { usePeople } from '../api/get-people';
 import { invitePerson } from '../api/invite-person';
 import { changeRole, removePerson } from '../api/update-person';
@@ -42,9 +43,9 @@ export default function PeoplePage() {
   const [removing, setRemoving] = useState<Person | null>(null);
   const emailId = useId();
   const roleId = useId();
-  const invite = useMutation(() => invitePerson({ email: email.trim(), role }));
-  const change = useMutation(({ id, role: r }: { id: string; role: PersonRole }) => changeRole(id, r));
-  const remove = useMutation((id: string) => removePerson(id));
+  const invite = useMutation({ mutationFn: () => invitePerson({ email: email.trim(), role }) });
+  const change = useMutation({ mutationFn: ({ id, role: r }: { id: string; role: PersonRole }) => changeRole(id, r) });
+  const remove = useMutation({ mutationFn: (id: string) => removePerson(id) });
 
   if (!isAdmin) {
     return (
@@ -61,7 +62,7 @@ export default function PeoplePage() {
     e.preventDefault();
     if (!email.trim()) return;
     try {
-      await invite.mutate(undefined);
+      await invite.mutateAsync();
       setEmail('');
     } catch {
       // shown below
@@ -81,8 +82,8 @@ export default function PeoplePage() {
             <label htmlFor={roleId}>Role</label>
             <RoleSelect id={roleId} value={role} onChange={setRole} />
           </div>
-          <button type="submit" className="button button--primary" disabled={invite.pending || !email.trim()}>
-            {invite.pending ? 'Inviting…' : 'Invite'}
+          <button type="submit" className="button button--primary" disabled={invite.isPending || !email.trim()}>
+            {invite.isPending ? 'Inviting…' : 'Invite'}
           </button>
           <p className="field__hint" style={{ flexBasis: '100%' }}>
             {SCOPES[role].label}: {SCOPES[role].help}.
@@ -121,7 +122,7 @@ export default function PeoplePage() {
                         </td>
                         <td data-label="Role">
                           {p.source === 'people' ? (
-                            <RoleSelect value={p.role} onChange={(r) => void change.mutate({ id: p.id, role: r }).catch(() => undefined)} disabled={change.pending} label={`Role of ${p.email}`} />
+                            <RoleSelect value={p.role} onChange={(r) => change.mutate({ id: p.id, role: r })} disabled={change.isPending} label={`Role of ${p.email}`} />
                           ) : (
                             <Badge tone={p.role === 'admin' ? 'info' : p.role === 'editor' ? 'good' : 'neutral'}>{SCOPES[p.role].label}</Badge>
                           )}
@@ -150,7 +151,7 @@ export default function PeoplePage() {
         open={removing !== null}
         title={`Remove ${removing?.email}?`}
         confirmLabel="Remove access"
-        pending={remove.pending}
+        pending={remove.isPending}
         onClose={() => {
           setRemoving(null);
           remove.reset();
@@ -158,7 +159,7 @@ export default function PeoplePage() {
         onConfirm={async () => {
           if (!removing) return;
           try {
-            await remove.mutate(removing.id);
+            await remove.mutateAsync(removing.id);
             setRemoving(null);
           } catch {
             // shown below

@@ -2,16 +2,13 @@
  * POST /api/v1/plan/accept — re-run the (deterministic) planner for the same request, apply its
  * proposal to the roadmap and open the next iteration.
  */
-import type { z } from 'zod';
-import type { PlanAccepted, PlanAcceptRequest } from '../../../../../shared/planner';
-import { api } from '../../../lib/api-client';
-import { invalidate } from '../../../lib/query';
+import { keys } from '../../../api/keys';
+import { invalidate } from '../../../api/query-client';
+import type { PlanAccepted, RequestBody } from '../../../api/types';
+import { api, call } from '../../../lib/api-client';
 
-export async function acceptPlan(input: z.input<typeof PlanAcceptRequest>): Promise<PlanAccepted> {
-  const accepted = await api<PlanAccepted>('/plan/accept', { method: 'POST', body: input });
-  invalidate('roadmap');
-  invalidate('iterations');
-  invalidate('impact');
-  invalidate('calibration');
+export async function acceptPlan(input: RequestBody<'/api/v1/plan/accept', 'post'>): Promise<PlanAccepted> {
+  const accepted = (await call(api.POST('/api/v1/plan/accept', { body: input }))) as PlanAccepted;
+  await invalidate(keys.roadmap, keys.iterations.all, keys.impact.all, keys.calibration);
   return accepted;
 }

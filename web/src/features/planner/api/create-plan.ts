@@ -1,10 +1,9 @@
 /** POST /api/v1/plan — a proposal for the next iteration from capacity and measured outcomes (changes nothing). */
-import type { z } from 'zod';
-import type { PlanProposal, PlanRequest } from '../../../../../shared/planner';
-import { api } from '../../../lib/api-client';
+import type { PlanProposal, RequestBody } from '../../../api/types';
+import { api, call } from '../../../lib/api-client';
 
-export type PlanInput = z.input<typeof PlanRequest>;
+export type PlanInput = RequestBody<'/api/v1/plan', 'post'>;
 
 export function createPlan(input: PlanInput): Promise<PlanProposal> {
-  return api<PlanProposal>('/plan', { method: 'POST', body: input });
+  return call(api.POST('/api/v1/plan', { body: input }));
 }

@@ -4,13 +4,13 @@ import type { PlanAccepted, PlanProposal } from '../../../../../shared/planner';
 import { DEFAULT_DEMAND_WEIGHT } from '../../../../../shared/demand';
 import type { Roadmap } from '../../../../../shared/roadmap';
 import { useRoadmap } from '../../../api/get-roadmap';
-import { Link } from '../../../app/router';
+import { Link } from '@tanstack/react-router';
 import { useCan } from '../../../app/session';
 import { ConfirmDialog } from '../../../components/Dialog';
 import { PageHeader, Panel } from '../../../components/Layout';
 import { EmptyState, ErrorState, FormError, Loading, QueryView } from '../../../components/States';
 import { formatDayMonth, formatMonth, formatNumber, monthStartIso, todayIso } from '../../../lib/format';
-import { useMutation } from '../../../lib/query';
+import { useMutation } from '@tanstack/react-query';
 import { acceptPlan } from '../api/accept-plan';
 import { createPlan, type PlanInput } from '../api/create-plan';
 import { capacityRows, planRequest, type CapacityRow } from '../lib/plan-view';
@@ -128,12 +128,12 @@ export default function PlannerPage() {
   const [confirm, setConfirm] = useState(false);
   const [name, setName] = useState(() => formatMonth(monthStartIso(todayIso(), 1), true));
   const nameId = useId();
-  const plan = useMutation((req: PlanInput) => createPlan(req));
-  const accept = useMutation((req: PlanInput) => acceptPlan({ ...req, iterationName: name.trim() || undefined }));
+  const plan = useMutation({ mutationFn: (req: PlanInput) => createPlan(req) });
+  const accept = useMutation({ mutationFn: (req: PlanInput) => acceptPlan({ ...req, iterationName: name.trim() || undefined }) });
   const propose = async (req: PlanInput) => {
     setAccepted(null);
     try {
-      setProposal(await plan.mutate(req));
+      setProposal(await plan.mutateAsync(req));
       setRequest(req);
     } catch {
       setProposal(null);
@@ -157,17 +157,17 @@ export default function PlannerPage() {
         {(doc) => (
           <div className="stack">
             <Panel title="Capacity" subtitle="Person-weeks available per milestone; in-progress epics keep their milestone and use its capacity first" id="capacity">
-              <CapacityForm roadmap={doc} onPropose={propose} pending={plan.pending} />
+              <CapacityForm roadmap={doc} onPropose={propose} pending={plan.isPending} />
             </Panel>
             {plan.error ? <ErrorState error={plan.error} title="The planner could not make a proposal" /> : null}
-            {plan.pending && <Loading variant="table" rows={4} label="Planning" />}
+            {plan.isPending && <Loading variant="table" rows={4} label="Planning" />}
             {accepted && (
               <div className="notice notice--good" id="accepted" tabIndex={-1} role="status">
                 <strong>Plan accepted.</strong> The roadmap was updated and snapshot “{accepted.iteration.name}” was created.{' '}
-                <Link to={`/iterations/${encodeURIComponent(accepted.iteration.id)}`}>See what changed and why →</Link>
+                <Link to="/iterations/$id" params={{ id: accepted.iteration.id }}>See what changed and why →</Link>
               </div>
             )}
-            {proposal && request && !plan.pending && (
+            {proposal && request && !plan.isPending && (
               <>
                 <ProposalView proposal={proposal} roadmap={doc} title={title} />
                 {canEdit ? (
@@ -187,7 +187,7 @@ export default function PlannerPage() {
                 )}
               </>
             )}
-            {!proposal && !plan.pending && !plan.error && (
+            {!proposal && !plan.isPending && !plan.error && (
               <EmptyState title="No proposal yet" icon="⚖">
                 Set the capacity above and choose “Propose a plan”. Nothing changes until an editor accepts it.
               </EmptyState>
@@ -200,7 +200,7 @@ export default function PlannerPage() {
         title="Accept the plan?"
         confirmLabel="Accept and update the roadmap"
         danger={false}
-        pending={accept.pending}
+        pending={accept.isPending}
         onClose={() => {
           setConfirm(false);
           accept.reset();
@@ -208,7 +208,7 @@ export default function PlannerPage() {
         onConfirm={async () => {
           if (!request) return;
           try {
-            setAccepted(await accept.mutate(request));
+            setAccepted(await accept.mutateAsync(request));
             setConfirm(false);
           } catch {
             // shown below

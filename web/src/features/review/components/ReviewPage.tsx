@@ -4,9 +4,9 @@
  * Markdown export from the same JSON with the same shared renderer the API uses.
  */
 import { describeDemand } from '../../../../../shared/demand';
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import type { MonthlyReview, ReviewEpic } from '../../../../../shared/monthly-review';
-import { Link, useSearchParam } from '../../../app/router';
+import { getRouteApi, Link } from '@tanstack/react-router';
 import { Badge, VerdictBadge } from '../../../components/Badge';
 import { PageHeader, Panel, StatCard } from '../../../components/Layout';
 import { EmptyState, Loading, QueryView } from '../../../components/States';
@@ -16,15 +16,15 @@ import { copyMarkdown, downloadMarkdown } from '../lib/export';
 import { AdoptionChart } from './AdoptionChart';
 import './review.css';
 
-/** A link of the review (absolute, for messages) as a path inside this dashboard. */
-const pathOf = (link: string) => {
-  try {
-    const u = new URL(link);
-    return `${u.pathname}${u.search}`;
-  } catch {
-    return link;
-  }
-};
+/** A link of the review (absolute, for messages) as a link inside this dashboard. */
+function ReviewLink({ link, children }: { link: string; children: ReactNode }) {
+  const u = new URL(link, window.location.origin);
+  return (
+    <Link to={u.pathname as '/impact'} search={Object.fromEntries(u.searchParams) as never} hash={u.hash.slice(1) || undefined}>
+      {children}
+    </Link>
+  );
+}
 
 const DECISION_LABEL: Record<string, string> = { double_down: 'Double down', iterate: 'Iterate', keep: 'Keep', sunset: 'Sunset' };
 const KIND_LABEL: Record<string, string> = { added: 'Added', removed: 'Removed', moved: 'Moved', status: 'Status', targets: 'Targets', estimate: 'Estimate', renamed: 'Renamed' };
@@ -52,7 +52,7 @@ function EpicTable({ epics, caption }: { epics: ReviewEpic[]; caption: string })
           {epics.map((e) => (
             <tr key={e.epicId}>
               <td>
-                <Link to={pathOf(e.link)}>{e.title}</Link>
+                <ReviewLink link={e.link}>{e.title}</ReviewLink>
               </td>
               <td>{e.themeName}</td>
               <td>{formatDate(e.shippedAt)}</td>
@@ -130,7 +130,7 @@ function ReviewBody({ r }: { r: MonthlyReview }) {
           <ul className="review-list">
             {r.decisions.map((d) => (
               <li key={`${d.epicId}-${d.at}`}>
-                <span className="muted">{formatDate(d.at)}</span> <Link to={pathOf(d.link)}>{d.title}</Link>: <strong>{DECISION_LABEL[d.decision] ?? d.decision}</strong>
+                <span className="muted">{formatDate(d.at)}</span> <ReviewLink link={d.link}>{d.title}</ReviewLink>: <strong>{DECISION_LABEL[d.decision] ?? d.decision}</strong>
                 {d.note && <div>{d.note}</div>}
                 <div className="muted small">{d.author}</div>
               </li>
@@ -153,7 +153,7 @@ function ReviewBody({ r }: { r: MonthlyReview }) {
           <ul className="review-list">
             {r.changes.items.map((c, i) => (
               <li key={`${c.epicId}-${c.kind}-${i}`}>
-                <Badge tone="neutral">{KIND_LABEL[c.kind] ?? c.kind}</Badge> <Link to={pathOf(c.link)}>{c.title}</Link>: {c.detail}
+                <Badge tone="neutral">{KIND_LABEL[c.kind] ?? c.kind}</Badge> <ReviewLink link={c.link}>{c.title}</ReviewLink>: {c.detail}
                 {c.evidence && <div className="review-why">Why: {c.evidence}</div>}
               </li>
             ))}
@@ -185,7 +185,7 @@ function ReviewBody({ r }: { r: MonthlyReview }) {
                 {r.next.epics.map((e) => (
                   <tr key={e.epicId}>
                     <td>
-                      <Link to={pathOf(e.link)}>{e.title}</Link>
+                      <ReviewLink link={e.link}>{e.title}</ReviewLink>
                       {e.followUpOf && <div className="muted small">follow-up of {e.followUpOf}</div>}
                       {e.demand && <div className="muted small">✉ {describeDemand(e.demand)}</div>}
                     </td>
@@ -218,8 +218,12 @@ function ReviewBody({ r }: { r: MonthlyReview }) {
   );
 }
 
+const route = getRouteApi('/review');
+
 export default function ReviewPage() {
-  const [month, setMonth] = useSearchParam('month');
+  const month = route.useSearch({ select: (s) => s.month ?? null });
+  const navigate = route.useNavigate();
+  const setMonth = (next: string | null) => void navigate({ search: (s) => ({ ...s, month: next || undefined }), replace: true });
   const review = useReview(month);
   const fieldId = useId();
   const [copied, setCopied] = useState<string | null>(null);

@@ -1,11 +1,12 @@
 /** POST /api/v1/{themes,milestones,epics,stories} — create a theme, milestone, epic or story. */
-import { api } from '../../../lib/api-client';
-import { invalidate } from '../../../lib/query';
-import type { Collection, EntityTypes } from './entities';
+import { keys } from '../../../api/keys';
+import { invalidate } from '../../../api/query-client';
+import { api, call } from '../../../lib/api-client';
+import type { Collection, CollectionPath, EntityTypes } from './entities';
 
 export async function createEntity<C extends Collection>(collection: C, input: EntityTypes[C]['input']): Promise<EntityTypes[C]['record']> {
-  const created = await api<EntityTypes[C]['record']>(`/${collection}`, { method: 'POST', body: input });
-  invalidate('roadmap');
-  if (collection === 'epics') invalidate('impact');
+  const path = `/api/v1/${collection}` as CollectionPath;
+  const created = (await call(api.POST(path as '/api/v1/themes', { body: input as never }))) as EntityTypes[C]['record'];
+  await invalidate(keys.roadmap, ...(collection === 'epics' ? [keys.impact.all] : []));
   return created;
 }

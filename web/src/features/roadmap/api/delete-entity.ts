@@ -1,10 +1,11 @@
 /** DELETE /api/v1/{themes,milestones,epics,stories}/:id — an epic's stories go with it; 409 while still referenced. */
-import { api } from '../../../lib/api-client';
-import { invalidate } from '../../../lib/query';
-import type { Collection } from './entities';
+import { keys } from '../../../api/keys';
+import { invalidate } from '../../../api/query-client';
+import { api, call } from '../../../lib/api-client';
+import type { Collection, EntityPath } from './entities';
 
 export async function deleteEntity(collection: Collection, id: string): Promise<void> {
-  await api<void>(`/${collection}/${encodeURIComponent(id)}`, { method: 'DELETE' });
-  invalidate('roadmap');
-  if (collection === 'epics') invalidate('impact');
+  const path = `/api/v1/${collection}/{id}` as EntityPath;
+  await call(api.DELETE(path as '/api/v1/themes/{id}', { params: { path: { id } } }));
+  await invalidate(keys.roadmap, ...(collection === 'epics' ? [keys.impact.all] : []));
 }

@@ -1,12 +1,11 @@
 /** POST /api/v1/epics/:id/ship — mark an epic shipped on a day (its outcome window starts then). */
-import type { Epic } from '../../../../../shared/roadmap';
-import { api } from '../../../lib/api-client';
-import { invalidate } from '../../../lib/query';
+import { keys } from '../../../api/keys';
+import { invalidate } from '../../../api/query-client';
+import type { Epic } from '../../../api/types';
+import { api, call } from '../../../lib/api-client';
 
 export async function shipEpic(id: string, shippedAt: string): Promise<Epic> {
-  const epic = await api<Epic>(`/epics/${encodeURIComponent(id)}/ship`, { method: 'POST', body: { shippedAt } });
-  invalidate('roadmap');
-  invalidate('impact');
-  invalidate(`outcome:${id}`);
+  const epic = (await call(api.POST('/api/v1/epics/{id}/ship', { params: { path: { id } }, body: { shippedAt } }))) as Epic;
+  await invalidate(keys.roadmap, keys.impact.all, keys.outcome.epic(id));
   return epic;
 }

@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import { ConfirmDialog } from '../../../components/Dialog';
 import { FormError } from '../../../components/States';
-import { useMutation } from '../../../lib/query';
+import { useMutation } from '@tanstack/react-query';
 import { deleteEntity } from '../api/delete-entity';
 import type { Collection } from '../api/entities';
 
@@ -23,14 +23,14 @@ export function DeleteEntityDialog({
   /** what deleting means; the API's error goes below it */
   children: ReactNode;
 }) {
-  const remove = useMutation(() => deleteEntity(collection, id));
+  const remove = useMutation({ mutationFn: () => deleteEntity(collection, id) });
   return (
     <ConfirmDialog
       {...confirm}
-      pending={remove.pending}
+      pending={remove.isPending}
       onConfirm={async () => {
         try {
-          await remove.mutate(undefined);
+          await remove.mutateAsync();
           confirm.onClose();
           onDeleted();
         } catch {

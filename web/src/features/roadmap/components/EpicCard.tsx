@@ -3,7 +3,7 @@ import type { ImpactEpic } from '../../../../../shared/impact';
 import type { Epic } from '../../../../../shared/roadmap';
 import type { DemandSummary } from '../../../../../shared/asks';
 import { describeDemand } from '../../../../../shared/demand';
-import { Link } from '../../../app/router';
+import { Link } from '@tanstack/react-router';
 import { Badge, StatusBadge, VerdictBadge } from '../../../components/Badge';
 import { formatDate, formatNumber, formatPercent } from '../../../lib/format';
 
@@ -57,7 +57,7 @@ export function EpicCard({
       {(epic.status === 'shipped' || (canEdit && epic.status !== 'cancelled')) && (
         <div className="epic-card__actions">
           {epic.status === 'shipped' && (
-            <Link to={`/epics/${encodeURIComponent(epic.id)}`} className="button button--ghost button--small">
+            <Link to="/epics/$id" params={{ id: epic.id }} className="button button--ghost button--small">
               Outcome →
             </Link>
           )}

@@ -4,13 +4,13 @@
  */
 import { useId, useState, type FormEvent } from 'react';
 import type { Epic, Roadmap } from '../../../../../shared/roadmap';
-import { Link } from '../../../app/router';
+import { Link } from '@tanstack/react-router';
 import { StatusBadge } from '../../../components/Badge';
 import { Dialog, FormDialog } from '../../../components/Dialog';
 import { FormError } from '../../../components/States';
 import { describeTarget, METRIC_KINDS, STATUSES, STATUS_LIST, type MetricKind } from '../../../lib/domain';
 import { formatDate, formatInt, formatNumber, formatPercent } from '../../../lib/format';
-import { useMutation } from '../../../lib/query';
+import { useMutation } from '@tanstack/react-query';
 import { createEntity } from '../api/create-entity';
 import { updateEntity } from '../api/update-entity';
 import { emptyEpicForm, emptyTarget, epicToForm, formToEpicInput, formToEpicPatch, slugify, type EpicForm, type FormProblem } from '../lib/epic-form';
@@ -90,7 +90,7 @@ function ReadOnly({ epic, roadmap }: { epic: Epic; roadmap: Roadmap }) {
         )}
       </div>
       {epic.status === 'shipped' && (
-        <Link to={`/epics/${encodeURIComponent(epic.id)}`} className="button button--primary">
+        <Link to="/epics/$id" params={{ id: epic.id }} className="button button--primary">
           Open the outcome
         </Link>
       )}
@@ -135,7 +135,7 @@ export function EpicDialog({
     expected: useId(),
   };
 
-  const save = useMutation(async (f: EpicForm) => {
+  const save = useMutation({ mutationFn: async (f: EpicForm) => {
     if (creating) {
       const { input, problems: p } = formToEpicInput(f);
       if (p.length) throw Object.assign(new Error('Fix these first:'), { problems: p });
@@ -144,7 +144,7 @@ export function EpicDialog({
     const { patch, problems: p } = formToEpicPatch(f);
     if (p.length) throw Object.assign(new Error('Fix these first:'), { problems: p });
     return updateEntity('epics', epic.id, patch);
-  });
+  } });
 
   if (!canEdit && epic) {
     return (
@@ -163,7 +163,7 @@ export function EpicDialog({
     e.preventDefault();
     setProblems([]);
     try {
-      await save.mutate(form);
+      await save.mutateAsync(form);
       onClose();
     } catch (err) {
       const p = (err as { problems?: FormProblem[] }).problems;
@@ -182,7 +182,7 @@ export function EpicDialog({
         size="large"
         formId={formId}
         submitLabel={creating ? 'Create epic' : 'Save changes'}
-        pending={save.pending}
+        pending={save.isPending}
         onDelete={creating ? undefined : () => setConfirmDelete(true)}
         deleteLabel="Delete epic"
       >

@@ -5,7 +5,7 @@ import { getRoadmap } from '../../../api/get-roadmap';
 import { ConfirmDialog } from '../../../components/Dialog';
 import { FormError } from '../../../components/States';
 import { todayIso } from '../../../lib/format';
-import { useMutation } from '../../../lib/query';
+import { useMutation } from '@tanstack/react-query';
 import { importRoadmap } from '../api/import-roadmap';
 
 /** Save a value as a pretty-printed JSON download. */
@@ -62,7 +62,7 @@ export function ImportButton({ onImported }: { onImported(summary: string): void
   const input = useRef<HTMLInputElement>(null);
   const [pending, setPending] = useState<{ doc: unknown; summary: string; fileName: string } | null>(null);
   const [readError, setReadError] = useState<string | null>(null);
-  const put = useMutation((doc: unknown) => importRoadmap(doc));
+  const put = useMutation({ mutationFn: (doc: unknown) => importRoadmap(doc) });
   return (
     <>
       <input
@@ -96,7 +96,7 @@ export function ImportButton({ onImported }: { onImported(summary: string): void
         title={readError ? 'This file cannot be imported' : 'Replace the roadmap?'}
         confirmLabel={readError ? 'Choose another file' : 'Replace roadmap'}
         danger={!readError}
-        pending={put.pending}
+        pending={put.isPending}
         onClose={() => {
           setPending(null);
           put.reset();
@@ -108,7 +108,7 @@ export function ImportButton({ onImported }: { onImported(summary: string): void
             return;
           }
           try {
-            await put.mutate(pending.doc);
+            await put.mutateAsync(pending.doc);
             onImported(pending.summary);
             setPending(null);
           } catch {

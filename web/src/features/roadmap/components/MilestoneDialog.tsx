@@ -4,7 +4,7 @@ import type { Milestone } from '../../../../../shared/roadmap';
 import { FormDialog } from '../../../components/Dialog';
 import { FormError } from '../../../components/States';
 import { addDaysIso, formatMonth, monthStartIso, todayIso } from '../../../lib/format';
-import { useMutation } from '../../../lib/query';
+import { useMutation } from '@tanstack/react-query';
 import { createEntity } from '../api/create-entity';
 import { updateEntity } from '../api/update-entity';
 import { DeleteEntityDialog } from './DeleteEntityDialog';
@@ -23,14 +23,14 @@ export function MilestoneDialog({ milestone, existing, onClose }: { milestone?: 
   const [confirm, setConfirm] = useState(false);
   const formId = useId();
   const ids = { id: useId(), name: useId(), start: useId(), end: useId() };
-  const save = useMutation(() =>
+  const save = useMutation({ mutationFn: () =>
     milestone ? updateEntity('milestones', milestone.id, { name: draft.name, start: draft.start, end: draft.end }) : createEntity('milestones', draft),
-  );
+   });
   const set = (k: keyof Milestone, v: string) => setDraft((d) => ({ ...d, [k]: v }));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      await save.mutate(undefined);
+      await save.mutateAsync();
       onClose();
     } catch {
       // shown in the form
@@ -43,7 +43,7 @@ export function MilestoneDialog({ milestone, existing, onClose }: { milestone?: 
         onClose={onClose}
         formId={formId}
         submitLabel={milestone ? 'Save' : 'Create milestone'}
-        pending={save.pending}
+        pending={save.isPending}
         onDelete={milestone ? () => setConfirm(true) : undefined}
       >
         <form id={formId} onSubmit={submit}>

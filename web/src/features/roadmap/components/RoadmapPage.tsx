@@ -5,7 +5,7 @@ import { useImpact } from '../../../api/get-impact';
 import { useAllAsks } from '../../../api/get-asks';
 import { demandByEpic } from '../../../../../shared/demand';
 import { useRoadmap } from '../../../api/get-roadmap';
-import { useSearchParam } from '../../../app/router';
+import { getRouteApi } from '@tanstack/react-router';
 import { useCan } from '../../../app/session';
 import { Badge } from '../../../components/Badge';
 import { PageHeader } from '../../../components/Layout';
@@ -49,11 +49,15 @@ function Legend() {
   );
 }
 
+const route = getRouteApi('/roadmap');
+
 export default function RoadmapPage() {
   const query = useRoadmap();
   const impact = useImpact(null);
   const canEdit = useCan('editor');
-  const [rangeParam, setRange] = useSearchParam('range');
+  const rangeParam = route.useSearch({ select: (s) => s.range ?? null });
+  const navigate = route.useNavigate();
+  const setRange = (next: string | null) => void navigate({ search: (s) => ({ ...s, range: next || undefined }), replace: true });
   const range: RangeId = rangeParam && rangeParam in RANGES ? (rangeParam as RangeId) : 'around';
   const [open, setOpen] = useState<Open>(null);
   const [notice, setNotice] = useState<string | null>(null);

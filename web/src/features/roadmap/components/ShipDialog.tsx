@@ -4,7 +4,7 @@ import type { Epic } from '../../../../../shared/roadmap';
 import { FormDialog } from '../../../components/Dialog';
 import { FormError } from '../../../components/States';
 import { addDaysIso, formatDate, todayIso } from '../../../lib/format';
-import { useMutation } from '../../../lib/query';
+import { useMutation } from '@tanstack/react-query';
 import { shipEpic } from '../api/ship-epic';
 
 export function ShipDialog({ epic, onClose, onShipped }: { epic: Epic; onClose(): void; onShipped?(e: Epic): void }) {
@@ -12,11 +12,11 @@ export function ShipDialog({ epic, onClose, onShipped }: { epic: Epic; onClose()
   const [date, setDate] = useState(today);
   const formId = useId();
   const dateId = useId();
-  const ship = useMutation((d: string) => shipEpic(epic.id, d));
+  const ship = useMutation({ mutationFn: (d: string) => shipEpic(epic.id, d) });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      const shipped = await ship.mutate(date);
+      const shipped = await ship.mutateAsync(date);
       onShipped?.(shipped);
       onClose();
     } catch {
@@ -25,7 +25,7 @@ export function ShipDialog({ epic, onClose, onShipped }: { epic: Epic; onClose()
   };
   const windowDays = epic.targets[0]?.windowDays ?? 28;
   return (
-    <FormDialog title={`Ship “${epic.title}”`} onClose={onClose} formId={formId} submitLabel="Mark as shipped" pendingLabel="Shipping…" pending={ship.pending} disabled={!date}>
+    <FormDialog title={`Ship “${epic.title}”`} onClose={onClose} formId={formId} submitLabel="Mark as shipped" pendingLabel="Shipping…" pending={ship.isPending} disabled={!date}>
       <form id={formId} onSubmit={submit}>
         <FormError error={ship.error} />
         <div className="field">

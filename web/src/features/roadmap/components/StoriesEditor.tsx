@@ -2,7 +2,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { Story } from '../../../../../shared/roadmap';
 import { FormError } from '../../../components/States';
-import { useMutation } from '../../../lib/query';
+import { useMutation } from '@tanstack/react-query';
 import { createEntity } from '../api/create-entity';
 import { deleteEntity } from '../api/delete-entity';
 import { updateEntity } from '../api/update-entity';
@@ -13,19 +13,19 @@ const STORY_STATUS: Record<Story['status'], string> = { todo: 'To do', in_progre
 export function StoriesEditor({ epicId, stories }: { epicId: string; stories: Story[] }) {
   const [title, setTitle] = useState('');
   const newId = useId();
-  const add = useMutation((t: string) => {
+  const add = useMutation({ mutationFn: (t: string) => {
     const base = slugify(`${epicId}-${t}`).slice(0, 56) || epicId;
     const id = `${base}-${Math.random().toString(36).slice(2, 6)}`;
     return createEntity('stories', { id, epicId, title: t, status: 'todo' });
-  });
-  const change = useMutation(({ id, patch }: { id: string; patch: Record<string, unknown> }) => updateEntity('stories', id, patch));
-  const remove = useMutation((id: string) => deleteEntity('stories', id));
+  } });
+  const change = useMutation({ mutationFn: ({ id, patch }: { id: string; patch: Record<string, unknown> }) => updateEntity('stories', id, patch) });
+  const remove = useMutation({ mutationFn: (id: string) => deleteEntity('stories', id) });
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!title.trim()) return;
     try {
-      await add.mutate(title.trim());
+      await add.mutateAsync(title.trim());
       setTitle('');
     } catch {
       // shown below
@@ -47,17 +47,17 @@ export function StoriesEditor({ epicId, stories }: { epicId: string; stories: St
                 aria-label="Story title"
                 defaultValue={s.title}
                 onBlur={(e) => {
-                  if (e.target.value.trim() && e.target.value.trim() !== s.title) void change.mutate({ id: s.id, patch: { title: e.target.value.trim() } }).catch(() => undefined);
+                  if (e.target.value.trim() && e.target.value.trim() !== s.title) void change.mutateAsync({ id: s.id, patch: { title: e.target.value.trim() } }).catch(() => undefined);
                 }}
               />
-              <select aria-label={`Status of “${s.title}”`} value={s.status} onChange={(e) => void change.mutate({ id: s.id, patch: { status: e.target.value } }).catch(() => undefined)}>
+              <select aria-label={`Status of “${s.title}”`} value={s.status} onChange={(e) => void change.mutateAsync({ id: s.id, patch: { status: e.target.value } }).catch(() => undefined)}>
                 {(Object.keys(STORY_STATUS) as Story['status'][]).map((k) => (
                   <option key={k} value={k}>
                     {STORY_STATUS[k]}
                   </option>
                 ))}
               </select>
-              <button type="button" className="button button--danger-ghost button--small" onClick={() => void remove.mutate(s.id).catch(() => undefined)} aria-label={`Delete story “${s.title}”`}>
+              <button type="button" className="button button--danger-ghost button--small" onClick={() => void remove.mutateAsync(s.id).catch(() => undefined)} aria-label={`Delete story “${s.title}”`}>
                 Delete
               </button>
             </li>
@@ -67,7 +67,7 @@ export function StoriesEditor({ epicId, stories }: { epicId: string; stories: St
       <form className="story" onSubmit={submit}>
         <input id={newId} type="text" placeholder="As a shopper I can…" aria-label="New story" value={title} onChange={(e) => setTitle(e.target.value)} />
         <span />
-        <button type="submit" className="button button--secondary button--small" disabled={add.pending || !title.trim()}>
+        <button type="submit" className="button button--secondary button--small" disabled={add.isPending || !title.trim()}>
           Add story
         </button>
       </form>

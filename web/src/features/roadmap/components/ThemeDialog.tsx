@@ -3,7 +3,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { Theme } from '../../../../../shared/roadmap';
 import { FormDialog } from '../../../components/Dialog';
 import { FormError } from '../../../components/States';
-import { useMutation } from '../../../lib/query';
+import { useMutation } from '@tanstack/react-query';
 import { createEntity } from '../api/create-entity';
 import { updateEntity } from '../api/update-entity';
 import { slugify } from '../lib/epic-form';
@@ -16,15 +16,15 @@ export function ThemeDialog({ theme, onClose }: { theme?: Theme; onClose(): void
   const formId = useId();
   const nameId = useId();
   const descId = useId();
-  const save = useMutation(() =>
+  const save = useMutation({ mutationFn: () =>
     theme
       ? updateEntity('themes', theme.id, { name: name.trim(), description: description.trim() })
       : createEntity('themes', { id: slugify(name), name: name.trim(), ...(description.trim() ? { description: description.trim() } : {}) }),
-  );
+   });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      await save.mutate(undefined);
+      await save.mutateAsync();
       onClose();
     } catch {
       // shown in the form
@@ -37,7 +37,7 @@ export function ThemeDialog({ theme, onClose }: { theme?: Theme; onClose(): void
         onClose={onClose}
         formId={formId}
         submitLabel={theme ? 'Save' : 'Create theme'}
-        pending={save.pending}
+        pending={save.isPending}
         disabled={!name.trim()}
         onDelete={theme ? () => setConfirm(true) : undefined}
       >

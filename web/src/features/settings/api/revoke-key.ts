@@ -1,10 +1,11 @@
 /** DELETE /api/v1/keys/:id — revoke a key (refused at once by the process that revoked it, by every process within SEXTANT_CREDENTIAL_CACHE_SECONDS). */
-import type { KeyRecord } from '../../../../../shared/keys';
-import { api } from '../../../lib/api-client';
-import { invalidate } from '../../../lib/query';
+import { keys } from '../../../api/keys';
+import { invalidate } from '../../../api/query-client';
+import type { KeyRecord } from '../../../api/types';
+import { api, call } from '../../../lib/api-client';
 
 export async function revokeKey(id: string): Promise<KeyRecord> {
-  const revoked = await api<KeyRecord>(`/keys/${encodeURIComponent(id)}`, { method: 'DELETE' });
-  invalidate('keys');
+  const revoked = await call(api.DELETE('/api/v1/keys/{id}', { params: { path: { id } } }));
+  await invalidate(keys.keys);
   return revoked;
 }

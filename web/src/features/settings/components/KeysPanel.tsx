@@ -8,7 +8,7 @@ import { Panel } from '../../../components/Layout';
 import { EmptyState, FormError, Loading, QueryView } from '../../../components/States';
 import { SCOPES, SCOPE_LIST } from '../../../lib/domain';
 import { formatDateTime } from '../../../lib/format';
-import { useMutation } from '../../../lib/query';
+import { useMutation } from '@tanstack/react-query';
 import { createKey, type NewKey } from '../api/create-key';
 import { useKeys } from '../api/get-keys';
 import { revokeKey } from '../api/revoke-key';
@@ -66,8 +66,8 @@ export function KeysPanel() {
   const [revoking, setRevoking] = useState<KeyRecord | null>(null);
   const nameId = useId();
   const scopeId = useId();
-  const create = useMutation(() => createKey({ name: name.trim(), scope }));
-  const revoke = useMutation((id: string) => revokeKey(id));
+  const create = useMutation({ mutationFn: () => createKey({ name: name.trim(), scope }) });
+  const revoke = useMutation({ mutationFn: (id: string) => revokeKey(id) });
 
   if (!isAdmin) {
     return (
@@ -83,7 +83,7 @@ export function KeysPanel() {
     e.preventDefault();
     if (!name.trim()) return;
     try {
-      setCreated(await create.mutate(undefined));
+      setCreated(await create.mutateAsync());
       setName('');
     } catch {
       // shown below
@@ -107,8 +107,8 @@ export function KeysPanel() {
             ))}
           </select>
         </div>
-        <button type="submit" className="button button--primary" disabled={create.pending || !name.trim()}>
-          {create.pending ? 'Creating…' : 'Create key'}
+        <button type="submit" className="button button--primary" disabled={create.isPending || !name.trim()}>
+          {create.isPending ? 'Creating…' : 'Create key'}
         </button>
         <p id={`${scopeId}-help`} className="field__hint" style={{ flexBasis: '100%' }}>
           {SCOPES[scope].label}: {SCOPES[scope].help}.
@@ -182,7 +182,7 @@ export function KeysPanel() {
         open={revoking !== null}
         title={`Revoke “${revoking?.name}”?`}
         confirmLabel="Revoke key"
-        pending={revoke.pending}
+        pending={revoke.isPending}
         onClose={() => {
           setRevoking(null);
           revoke.reset();
@@ -190,7 +190,7 @@ export function KeysPanel() {
         onConfirm={async () => {
           if (!revoking) return;
           try {
-            await revoke.mutate(revoking.id);
+            await revoke.mutateAsync(revoking.id);
             setRevoking(null);
           } catch {
             // shown below
