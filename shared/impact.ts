@@ -9,6 +9,7 @@ import { dateOfDay, dayNumber } from './primitives';
 import type { Roadmap } from './roadmap';
 import { EpicVerdict, type Outcome, type SatisfactionDay } from './outcome-types';
 import { meanCi95, momentsFromSums } from './stats';
+import { describeAmendment } from './amendments';
 
 const Ci95 = z.tuple([z.number(), z.number()]).nullable();
 
@@ -58,6 +59,10 @@ const ImpactEpic = z.object({
   windowEnd: z.string().nullable(),
   verdict: EpicVerdict,
   verdictReason: z.string(),
+  /** the verdict against the amended targets, when a target was changed after ship (`verdict` is against the planned ones) */
+  verdictAmended: EpicVerdict.optional(),
+  /** changes to targets after ship, in words: "target lowered from 10% to 3% on 2 Oct 2026 by …: …" */
+  amendments: z.array(z.string()).optional(),
   confounded: z.boolean(),
   adoptionRate: z.number().nullable(),
   adoptionCi95: Ci95,
@@ -174,6 +179,8 @@ function epicRow(
     windowEnd: o?.windowEnd ?? null,
     verdict,
     verdictReason: o?.verdictReason ?? 'outcome not computed',
+    ...(o?.verdictAmended ? { verdictAmended: o.verdictAmended } : {}),
+    ...(o?.targets.some((t) => t.amendments?.length) ? { amendments: o.targets.flatMap((t) => t.amendments ?? []).sort((a, b) => a.at.localeCompare(b.at)).map(describeAmendment) } : {}),
     confounded: o?.confounded ?? false,
     adoptionRate: o?.adoption.rate ?? null,
     adoptionCi95: o?.adoption.ci95 ?? null,

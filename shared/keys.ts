@@ -25,6 +25,8 @@ export const KeyRecord = z
     /** dashboard sessions (from a sign-in link or a pasted token) expire; keys do not */
     expiresAt: z.string().optional(),
     session: z.boolean().optional(),
+    /** a person signed in through the identity provider (the audit trail names them by it) */
+    email: z.string().optional(),
   })
   .meta({ id: 'KeyRecord' });
 export type KeyRecord = z.infer<typeof KeyRecord>;
