@@ -146,6 +146,7 @@ describe('every route answers only what /openapi.json documents for it', () => {
     await conflict('DELETE /api/v1/epics/{id}', 'epic with follow-ups', '/api/v1/epics/lead');
     expect((await env.admin('POST', '/api/v1/epics', { id: 'dropped', title: 'Dropped', themeId: 'core', status: 'cancelled' })).status).toBe(201);
     await conflict('POST /api/v1/epics/{id}/ship', 'cancelled epic', '/api/v1/epics/dropped/ship', { shippedAt: env.today });
+    await conflict('PATCH /api/v1/epics/{id}', 'a shipped epic\'s target moved without a reason', '/api/v1/epics/shipped-epic', { targets: [{ metric: 'adoption_rate', op: '>=', value: 0.05, windowDays: 28 }] });
   });
 
   it('the per-key rate limit on ingest', async () => {

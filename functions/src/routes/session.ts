@@ -53,8 +53,10 @@ export function sessionRoutes(r: Router) {
   );
   endpoint(r, { method: 'delete', path: '/session', summary: "Sign out: revoke the caller's session (a key is left alone)", tags, auth: 'viewer', responses: { 204: { description: 'Signed out' } } }, async (c) => {
     const me = c.get('principal');
-    if (me.session) await c.get('services').keys.revoke(me.id);
-    await recordAudit(c, { action: 'session.end', target: { type: 'session', id: me.id }, summary: me.session ? 'signed out' : 'sign-out with a key: nothing to end' });
+    if (me.session) {
+      await c.get('services').keys.revoke(me.id);
+      await recordAudit(c, { action: 'session.end', target: { type: 'session', id: me.id }, summary: 'signed out' });
+    } else c.set('audited', true); // a key signing out: nothing ended, nothing to record
     return c.body(null, 204);
   });
   endpoint(
