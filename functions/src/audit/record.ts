@@ -39,6 +39,10 @@ export function requestIdOf(c: Context<Env>): string {
   return c.get('requestId') ?? 'unknown';
 }
 
+/** Entries recorded in the same millisecond by this process keep their order (the id follows `at` in the sort key). */
+let sequence = 0;
+const nextId = () => `aud_${(sequence++).toString(36).padStart(8, '0')}${randomBytes(5).toString('hex')}`;
+
 const stores = new WeakMap<object, AuditStore>();
 function storeOf(c: Context<Env>): AuditStore {
   const s = c.get('services');
@@ -54,7 +58,7 @@ export async function recordAudit(c: Context<Env>, input: AuditInput): Promise<A
   const actor = input.actor ?? (principal ? actorOf(principal) : { kind: 'key' as const, id: 'anonymous', name: 'anonymous' });
   const at = new Date(s.now()).toISOString();
   const entry: AuditEntry = {
-    id: `aud_${randomBytes(8).toString('hex')}`,
+    id: nextId(),
     at,
     actor,
     requestId: requestIdOf(c),
