@@ -1,7 +1,7 @@
 /** The route table: every page is its own lazy chunk (recharts never enters the initial bundle). */
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 
-export type NavId = 'impact' | 'roadmap' | 'asks' | 'iterations' | 'planner' | 'review' | 'settings';
+export type NavId = 'impact' | 'roadmap' | 'asks' | 'iterations' | 'planner' | 'review' | 'history' | 'settings';
 
 export interface RouteDef {
   pattern: string;
@@ -19,6 +19,7 @@ export const PRELOAD = {
   planner: () => import('../features/planner/components/PlannerPage'),
   settings: () => import('../features/settings/components/SettingsPage'),
   review: () => import('../features/review/components/ReviewPage'),
+  history: () => import('../features/history/components/HistoryPage'),
 } satisfies Record<NavId, () => Promise<unknown>>;
 
 const ImpactPage = lazy(PRELOAD.impact);
@@ -29,6 +30,7 @@ const IterationsPage = lazy(PRELOAD.iterations);
 const PlannerPage = lazy(PRELOAD.planner);
 const SettingsPage = lazy(PRELOAD.settings);
 const ReviewPage = lazy(PRELOAD.review);
+const HistoryPage = lazy(PRELOAD.history);
 
 export const ROUTES: RouteDef[] = [
   { pattern: '/impact', nav: 'impact', title: 'Impact', page: ImpactPage },
@@ -40,6 +42,7 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/planner', nav: 'planner', title: 'Planner', page: PlannerPage },
   { pattern: '/settings', nav: 'settings', title: 'Settings', page: SettingsPage },
   { pattern: '/review', nav: 'review', title: 'Monthly review', page: ReviewPage },
+  { pattern: '/history', nav: 'history', title: 'History', page: HistoryPage },
 ];
 
 export const NAV: { id: NavId; label: string; to: string; icon: string }[] = [
@@ -49,5 +52,6 @@ export const NAV: { id: NavId; label: string; to: string; icon: string }[] = [
   { id: 'iterations', label: 'Iterations', to: '/iterations', icon: '↻' },
   { id: 'review', label: 'Review', to: '/review', icon: '☰' },
   { id: 'planner', label: 'Planner', to: '/planner', icon: '⚖' },
+  { id: 'history', label: 'History', to: '/history', icon: '⌛' },
   { id: 'settings', label: 'Settings', to: '/settings', icon: '⚙' },
 ];

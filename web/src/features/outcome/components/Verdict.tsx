@@ -5,6 +5,7 @@ import { Badge, VerdictBadge } from '../../../components/Badge';
 import { describeTarget, formatMetricValue, metricKind, metricValueKind, VERDICTS } from '../../../lib/domain';
 import { formatAgo, formatDate, formatInt, formatInterval, formatSampleSize } from '../../../lib/format';
 import { targetStatusText } from '../lib/outcome-view';
+import { AmendmentNotes } from '../../../components/AmendmentNotes';
 
 export function VerdictBanner({ outcome }: { outcome: Outcome }) {
   const v = VERDICTS[outcome.verdict];
@@ -33,6 +34,7 @@ export function VerdictBanner({ outcome }: { outcome: Outcome }) {
           .
         </div>
       )}
+      <AmendmentNotes amendments={outcome.targets.flatMap((t) => t.amendments ?? [])} verdictAmended={outcome.verdictAmended} />
     </section>
   );
 }
