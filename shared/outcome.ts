@@ -435,7 +435,7 @@ export function computeOutcome(args: ComputeOutcomeArgs): Outcome {
     const { actual, ci95, n } = actualOf(t.metric, measured(t.windowDays));
     return { actual, ci95, n, ...evaluateTarget(t, actual, ci95, A >= S + t.windowDays - 1) };
   };
-  const { targets, amended } = judgeTargets(epic, judge);
+  const { targets, judged, amended } = judgeTargets(epic, judge);
 
   const outcome: Outcome = {
     epicId: epic.id,
@@ -443,7 +443,7 @@ export function computeOutcome(args: ComputeOutcomeArgs): Outcome {
     shippedAt: epic.shippedAt,
     windowDays: W,
     windowEnd: main.lastDay >= S ? dateOfDay(main.lastDay) : null,
-    ...verdictOf(epic, S, A, W, main, targets),
+    ...verdictOf(epic, S, A, W, main, judged),
     ...(amended ? { verdictAmended: verdictOf(epic, S, A, W, main, amended).verdict } : {}),
     confounded: args.overlaps.length > 0,
     overlaps: args.overlaps,
@@ -464,13 +464,18 @@ export function computeOutcome(args: ComputeOutcomeArgs): Outcome {
  * added after ship is judged as it is (nothing was planned). `amended` is the list judged as the
  * targets are now, when any target was changed after ship (else undefined).
  */
-function judgeTargets(epic: Epic, judge: (t: Target) => Pick<TargetResult, 'actual' | 'ci95' | 'n' | 'status' | 'confident'>): { targets: TargetResult[]; amended?: TargetResult[] } {
+function judgeTargets(epic: Epic, judge: (t: Target) => Pick<TargetResult, 'actual' | 'ci95' | 'n' | 'status' | 'confident'>): { targets: TargetResult[]; judged: TargetResult[]; amended?: TargetResult[] } {
   const planned = plannedOf(epic);
-  if (!planned) return { targets: epic.targets.map((t) => ({ ...t, ...judge(t) })) };
+  if (!planned) {
+    const targets = epic.targets.map((t) => ({ ...t, ...judge(t) }));
+    return { targets, judged: targets };
+  }
   const current = keyedTargets(epic.targets);
   const plan = keyedTargets(planned);
   const amendments = epic.targetAmendments ?? [];
   const targets: TargetResult[] = [];
+  // the verdict (and its reason, in words) reads the planned goals
+  const judged: TargetResult[] = [];
   const amended: TargetResult[] = [];
   let changed = false;
   for (const key of new Set([...current.keys(), ...plan.keys()])) {
@@ -483,9 +488,10 @@ function judgeTargets(epic: Epic, judge: (t: Target) => Pick<TargetResult, 'actu
     const now = differs ? judge(cur!) : base;
     if (differs || !cur || !pl) changed = true;
     targets.push({ ...shown, ...base, planned: pl ? { op: pl.op, value: pl.value, windowDays: pl.windowDays } : null, amendments: own, ...(differs ? { statusAmended: now.status } : {}) });
+    judged.push({ ...(pl ?? cur)!, ...base });
     if (cur) amended.push({ ...cur, ...now });
   }
-  return { targets, ...(changed ? { amended } : {}) };
+  return { targets, judged, ...(changed ? { amended } : {}) };
 }
 
 function withFreshness(outcome: Outcome, args: ComputeOutcomeArgs): Outcome {

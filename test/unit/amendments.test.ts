@@ -95,6 +95,7 @@ describe('the outcome is judged against the planned target', () => {
     expect(t).toMatchObject({ metric: 'adoption_rate', value: 0.2, planned: { op: '>=', value: 0.3 }, status: 'missed', statusAmended: 'met' });
     expect(t.amendments).toHaveLength(1);
     expect(o.verdict).toBe('missed');
+    expect(o.verdictReason).toMatch(/vs target ≥ 30%/); // the words name the planned target, not the amended one
     expect(o.verdictAmended).toBe('met');
   });
 

@@ -52,6 +52,6 @@ export const NAV: { id: NavId; label: string; to: string; icon: string }[] = [
   { id: 'iterations', label: 'Iterations', to: '/iterations', icon: '↻' },
   { id: 'review', label: 'Review', to: '/review', icon: '☰' },
   { id: 'planner', label: 'Planner', to: '/planner', icon: '⚖' },
-  { id: 'history', label: 'History', to: '/history', icon: '⌛' },
+  { id: 'history', label: 'History', to: '/history', icon: '◷' },
   { id: 'settings', label: 'Settings', to: '/settings', icon: '⚙' },
 ];

@@ -13,7 +13,7 @@ export function EpicHistory({ epicId }: { epicId: string }) {
   if (!canRead) return null;
   return (
     <Panel title="History" subtitle="Changes to this epic, newest first" actions={<Link to={`/history?epic=${encodeURIComponent(epicId)}`}>All of it</Link>}>
-      <QueryView query={page}>{(p) => (p.entries.length ? <EntryList entries={p.entries} showEpic={false} /> : <EmptyState title="No recorded change yet" icon="⌛" />)}</QueryView>
+      <QueryView query={page}>{(p) => (p.entries.length ? <EntryList entries={p.entries} showEpic={false} /> : <EmptyState title="No recorded change yet" icon="◷" />)}</QueryView>
     </Panel>
   );
 }

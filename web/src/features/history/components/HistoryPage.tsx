@@ -69,7 +69,7 @@ export default function HistoryPage() {
     return (
       <>
         <PageHeader title="History" />
-        <EmptyState title="The history is for editors and admins" icon="⌛">
+        <EmptyState title="The history is for editors and admins" icon="◷">
           Your role can read the roadmap and outcomes, not who changed them.
         </EmptyState>
       </>
@@ -131,7 +131,7 @@ export default function HistoryPage() {
         ) : entries === null ? (
           <Loading rows={4} variant="table" label="Loading the history" />
         ) : entries.length === 0 ? (
-          <EmptyState title={filtered ? 'No change matches these filters' : 'Nothing has changed yet'} icon="⌛" />
+          <EmptyState title={filtered ? 'No change matches these filters' : 'Nothing has changed yet'} icon="◷" />
         ) : (
           <>
             <EntryList entries={entries} />

@@ -41,9 +41,9 @@ const ACTION_WORDS: Record<string, string> = {
 /** What an entry did, as a phrase: "changed epic outfit-sharing". */
 export function actionWords(e: Pick<AuditEntry, 'action' | 'target'>): string {
   const words = ACTION_WORDS[e.action] ?? e.action.replace(/[._]/g, ' ');
-  const named = ['epic', 'theme', 'milestone', 'story', 'iteration'].includes(e.target.type) || e.action === 'review.create';
-  const id = e.action === 'review.create' ? e.target.epicId : e.target.id;
-  return named && id ? `${words} ${id}` : words;
+  // a review names its epic as a link beside the words (EntryList)
+  const named = ['epic', 'theme', 'milestone', 'story', 'iteration'].includes(e.target.type);
+  return named ? `${words} ${e.target.id}` : words;
 }
 
 const FIELD_WORDS: Record<string, string> = { shippedAt: 'ship date', milestoneId: 'milestone', themeId: 'theme', followUpOf: 'follows up', epicIds: 'linked epics', declinedReason: 'declined because' };

@@ -68,7 +68,16 @@ export function TargetsTable({ outcome }: { outcome: Outcome }) {
             const kind = metricKind(t.metric);
             return (
               <tr key={`${t.metric}${t.op}`}>
-                <td data-label="Target">{describeTarget(t, base)}</td>
+                <td data-label="Target">
+                  {/* judged against the target as planned at ship; an amendment is shown beneath it */}
+                  {describeTarget(t.planned ? { ...t, ...t.planned } : t, base)}
+                  {t.planned && t.statusAmended && (
+                    <div className="cell-sub">
+                      amended after ship to {describeTarget(t, base)}: {t.statusAmended} against it
+                    </div>
+                  )}
+                  {t.planned === null && <div className="cell-sub">added after ship</div>}
+                </td>
                 <td data-label="Measured" className="num">
                   {formatMetricValue(t.metric, t.actual, base)}
                 </td>
