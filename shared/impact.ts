@@ -154,11 +154,13 @@ function worstMissOf(o: Outcome): ImpactEpic['worstMiss'] {
   let worstScore = -Infinity;
   for (const t of o.targets) {
     if (t.status !== 'missed' || t.actual === null) continue;
-    const gap = t.actual - t.value;
-    const score = Math.abs(gap) / (t.value !== 0 ? Math.abs(t.value) : 1);
+    // `status` is judged against the target as planned at ship: the gap is to that value
+    const value = t.planned?.value ?? t.value;
+    const gap = t.actual - value;
+    const score = Math.abs(gap) / (value !== 0 ? Math.abs(value) : 1);
     if (score > worstScore) {
       worstScore = score;
-      worst = { metric: t.metric, actual: t.actual, target: t.value, gap };
+      worst = { metric: t.metric, actual: t.actual, target: value, gap };
     }
   }
   return worst;

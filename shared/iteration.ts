@@ -179,10 +179,11 @@ export function summarizeOutcome(o: Outcome, latestReview?: Review): OutcomeSumm
     csat: o.satisfaction.csat?.mean ?? null,
     satisfactionChange: o.satisfaction.productCsat?.diff ?? null,
     kpiLifts: o.kpis.map((k) => ({ name: k.name, lift: k.lift })),
+    // op and value of the goal the status is judged against: as planned at ship when recorded
     targets: o.targets.map((t) => ({
       metric: t.metric,
-      op: t.op,
-      value: t.value,
+      op: t.planned?.op ?? t.op,
+      value: t.planned?.value ?? t.value,
       windowDays: t.windowDays,
       actual: t.actual,
       status: t.status,
@@ -420,9 +421,9 @@ export function diffIterations(older: Iteration, newer: Iteration): IterationDif
       // amendments made after ship between the snapshots: the original target and the change, in words
       const seen = new Set((a.targetAmendments ?? []).map((x) => `${x.at}|${x.metric}`));
       const amendments = (b.targetAmendments ?? []).filter((x) => !seen.has(`${x.at}|${x.metric}`));
-      const planned = b.plannedTargets ?? (b.status === 'shipped' ? a.targets : undefined);
-      const words = amendments.length ? `; ${amendments.map(describeAmendment).join('; ')}` : '';
-      push(b, { kind: 'targets', from: a.targets, to: b.targets, detail: `${describeTargets(a.targets)} → ${describeTargets(b.targets)}${words}`, ...(planned && b.status === 'shipped' ? { planned } : {}), ...(amendments.length ? { amendments } : {}) });
+      const planned = b.plannedTargets ?? (a.status === 'shipped' && b.status === 'shipped' ? a.targets : undefined);
+      // the amendment's words travel in `amendments` (shown beside the change); `detail` stays the change itself
+      push(b, { kind: 'targets', from: a.targets, to: b.targets, detail: `${describeTargets(a.targets)} → ${describeTargets(b.targets)}${amendments.length ? ' (amended after ship)' : ''}`, ...(planned && b.status === 'shipped' ? { planned } : {}), ...(amendments.length ? { amendments } : {}) });
     }
     if (!sameEstimate(a.estimate, b.estimate)) {
       const from = a.estimate ?? null;

@@ -75,6 +75,8 @@ describe('history and amended targets on the demo (real server, headless Chromiu
     expect(entries[0]).toMatch(/marco@fabrikam\.example.*changed epic outfit-sharing[\s\S]*Reason: sharing turned out/);
     expect(entries.some((t) => /shipped epic outfit-sharing/.test(t))).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'epic-amended.png'), fullPage: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(SHOTS, 'epic-top.png') });
   });
 
   it('the impact scoreboard and the iteration diff show the same words', async () => {
@@ -82,6 +84,8 @@ describe('history and amended targets on the demo (real server, headless Chromiu
     const row = page.locator('tr', { hasText: 'Outfit sharing' }).first();
     await row.waitFor({ timeout: 60_000 });
     expect(await row.getByRole('note', { name: 'Targets amended after ship' }).textContent()).toMatch(WORDS);
+    await row.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'impact-amended.png') });
 
     const list = await api<IterationHeader[]>('/iterations');
     const [c, b] = list; // newest first
@@ -89,6 +93,8 @@ describe('history and amended targets on the demo (real server, headless Chromiu
     const change = page.locator(`[data-epic="${DEMO_AMENDMENT.epicId}"]`);
     await change.waitFor({ timeout: 60_000 });
     expect(await change.getByRole('note', { name: 'Targets amended after ship' }).textContent()).toMatch(WORDS);
+    await change.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'diff-amended.png') });
   });
 
   it('the History page: filters in the URL, newest first, paging, and a change made in the browser with its actor', async () => {

@@ -147,7 +147,9 @@ describe('amendments in words, in the impact and in the iteration diff', () => {
     const diff = diffIterations(snap('a', before), snap('b', epic));
     const change = diff.changes.find((c) => c.kind === 'targets')!;
     expect(change).toMatchObject({ kind: 'targets', planned: [adoption(0.1)], amendments: [amendment] });
-    expect(change.detail).toContain(describeAmendment(amendment));
+    expect(change.detail).toBe('adoption_rate >= 10% (28d) → adoption_rate >= 3% (28d) (amended after ship)');
+    // the snapshot's summary judges against the planned 10%, the amended 3% beside it
+    expect(snap('b', epic).outcomes[0].targets[0]).toMatchObject({ value: 0.1, status: 'met', planned: { value: 0.1 } });
     expect(snap('b', epic).outcomes[0].amendments).toEqual([describeAmendment(amendment)]);
   });
 });
