@@ -46,7 +46,7 @@ const monthBefore = (m: string) => {
 };
 
 /** Keep an entry within the item size: drop changes from the end, counting them. */
-function bounded(entry: AuditEntry): AuditEntry {
+export function bounded(entry: AuditEntry): AuditEntry {
   if (Buffer.byteLength(JSON.stringify(entry)) <= AUDIT_ITEM_BYTES) return entry;
   const changes = [...entry.changes];
   let dropped = 0;
