@@ -172,6 +172,20 @@ describe('append-only', () => {
   });
 });
 
+describe('entry size', () => {
+  it('a huge change keeps within the item limit: the last changes are counted in `truncated`, each epic copy keeps its own', async () => {
+    const store = new AuditStore(ctx.services.store);
+    const changes = Array.from({ length: 600 }, (_, i) => ({ field: 'description', from: null, to: 'x'.repeat(400), epicId: `big-${i}` }));
+    const at = '2026-01-15T10:00:00.000Z';
+    await store.append({ id: 'aud_big', at, actor: { kind: 'key', id: 'k', name: 'size test' }, requestId: 'r-big', action: 'roadmap.import', target: { type: 'roadmap', id: 'v9' }, changes }, ['big-0', 'big-599']);
+    const [whole] = (await store.page({ actor: 'size test', limit: 1 }, '2026-01-31')).entries;
+    expect(whole.changes.length + whole.truncated!).toBe(600);
+    expect(Buffer.byteLength(JSON.stringify(whole))).toBeLessThanOrEqual(100_000);
+    const [last] = (await store.page({ epicId: 'big-599', limit: 1 }, '2026-01-31')).entries;
+    expect(last.changes).toEqual([changes[599]]);
+  });
+});
+
 describe('GET /api/v1/audit', () => {
   let t0: number;
   beforeAll(async () => {
