@@ -70,10 +70,13 @@ export type AmendmentCheck = { ok: true; epic: Epic } | { ok: false; message: st
 
 /**
  * Apply the ship-freeze rules to one epic write (PATCH, POST, import, ship):
- * - an epic that ships (or is found shipped without a record) gets `plannedTargets` = its targets
- *   before this write when it was already shipped, else as written;
- * - once planned targets exist, a change to the targets needs `reason` (else not ok: 409), and
- *   each changed target is appended to `targetAmendments` with when, who and why;
+ * - a shipped epic's planned targets are its targets as they were when it shipped; they are
+ *   written down (`plannedTargets`) the moment they could be lost: when a target changes after
+ *   ship, or when the epic leaves `shipped` (so un-shipping, editing and re-shipping cannot reset
+ *   them). Until then the targets themselves are the plan (`plannedOf`), so an export of an
+ *   unamended roadmap round-trips unchanged;
+ * - once shipped (or planned targets exist), a change to the targets needs `reason` (else not
+ *   ok: 409), and each changed target is appended to `targetAmendments` with when, who and why;
  * - the planned targets and the amendments are the server's: whatever `after` carries is replaced
  *   by `before`'s.
  */
@@ -91,12 +94,11 @@ export function applyTargetRules(before: Epic | undefined, after: Epic, ctx: { a
         changes: diffs.map(({ metric, from, to }) => ({ metric, from, to })),
       };
     }
-    next.plannedTargets = planned;
+    if (before!.plannedTargets || diffs.length || after.status !== 'shipped') next.plannedTargets = planned;
     const added = diffs.map((d) => ({ at: ctx.at, by: ctx.by, metric: d.metric, from: d.from, to: d.to, reason: ctx.reason! }));
     if (amendments.length || added.length) next.targetAmendments = [...amendments, ...added];
     return { ok: true, epic: next };
   }
-  if (after.status === 'shipped') next.plannedTargets = after.targets;
   return { ok: true, epic: next };
 }
 

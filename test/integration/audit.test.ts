@@ -312,10 +312,15 @@ describe('targets frozen at ship', () => {
     expect(epic.targetAmendments).toHaveLength(1);
   });
 
-  it('shipping records the targets as planned; a client cannot send planned targets in a PATCH', async () => {
+  it('shipping freezes the targets; un-ship, edit, re-ship cannot reset them; a client cannot send planned targets in a PATCH', async () => {
     expect((await ctx.call('POST', '/api/v1/epics', { body: { id: 'to-ship', title: 'To ship', themeId: 'core', targets: target(0.2) } })).status).toBe(201);
+    expect((await ctx.call('PATCH', '/api/v1/epics/to-ship', { body: { targets: target(0.25) } })).status).toBe(200); // before ship: free
     const shipped = await ctx.call('POST', '/api/v1/epics/to-ship/ship', { body: { shippedAt: env.today } });
-    expect(shipped.body.plannedTargets).toEqual(target(0.2));
+    expect(shipped.status).toBe(200);
+    expect((await ctx.call('PATCH', '/api/v1/epics/to-ship', { body: { targets: target(0.01) } })).status).toBe(409);
+    const unshipped = await ctx.call('PATCH', '/api/v1/epics/to-ship', { body: { status: 'in_progress', shippedAt: null } });
+    expect(unshipped.body.plannedTargets).toEqual(target(0.25));
+    expect((await ctx.call('PATCH', '/api/v1/epics/to-ship', { body: { targets: target(0.01) } })).status).toBe(409);
     expect((await ctx.call('PATCH', '/api/v1/epics/to-ship', { body: { plannedTargets: target(0.01) } })).status).toBe(400);
   });
 });

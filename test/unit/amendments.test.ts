@@ -1,6 +1,6 @@
 /** Targets frozen at ship: the rules, the verdict against the planned target, the words, the audit diffs. Pure. */
 import { describe, expect, it } from 'vitest';
-import { applyTargetRules, describeAmendment, targetDifferences } from '../../shared/amendments';
+import { applyTargetRules, describeAmendment, plannedOf, targetDifferences } from '../../shared/amendments';
 import { describeCounts, fieldChanges, roadmapChanges } from '../../shared/audit';
 import { computeOutcome } from '../../shared/outcome';
 import { Outcome, type EpicRollup } from '../../shared/outcome-types';
@@ -32,12 +32,17 @@ const outcomeOf = (epic: Epic) => {
 };
 
 describe('the ship-freeze rules', () => {
-  it('records the targets as planned when an epic ships, and nothing before', () => {
+  it('the targets at ship are the plan; written down when they could be lost (un-shipped), so un-ship, edit, re-ship cannot reset them', () => {
     const planned = epicOf({ status: 'planned', shippedAt: undefined });
     const r1 = applyTargetRules(undefined, planned, { at: AT, by: ANA });
-    expect(r1.ok && r1.epic.plannedTargets).toBeUndefined();
+    expect(r1.ok && plannedOf(r1.epic)).toBeUndefined();
     const r2 = applyTargetRules(planned, { ...planned, status: 'shipped', shippedAt: SHIP }, { at: AT, by: ANA });
-    expect(r2.ok && r2.epic.plannedTargets).toEqual([adoption(0.1)]);
+    if (!r2.ok) throw new Error('ship refused');
+    expect(plannedOf(r2.epic)).toEqual([adoption(0.1)]);
+    const unshipped = applyTargetRules(r2.epic, { ...r2.epic, status: 'in_progress', shippedAt: undefined }, { at: AT, by: ANA });
+    if (!unshipped.ok) throw new Error('un-ship refused');
+    expect(unshipped.epic.plannedTargets).toEqual([adoption(0.1)]);
+    expect(applyTargetRules(unshipped.epic, { ...unshipped.epic, targets: [adoption(0.01)] }, { at: AT, by: ANA }).ok).toBe(false);
   });
 
   it('refuses a target change after ship without a reason, naming the target', () => {

@@ -48,7 +48,7 @@ function freezeImport(c: Context<Env>, before: Roadmap | undefined, doc: Roadmap
   const epics = doc.epics.map((e) => {
     const prev = old.get(e.id);
     // a new epic (a restore into an empty install) may bring its recorded plan with it
-    const checked = prev ? applyTargetRules(prev, e, { at: new Date(c.get('services').now()).toISOString(), by: byOf(c) }) : { ok: true as const, epic: e.status === 'shipped' && !e.plannedTargets ? { ...e, plannedTargets: e.targets } : e };
+    const checked = prev ? applyTargetRules(prev, e, { at: new Date(c.get('services').now()).toISOString(), by: byOf(c) }) : { ok: true as const, epic: e };
     if (!checked.ok) {
       refused.push({ epicId: e.id, changes: checked.changes });
       return e;
