@@ -29,6 +29,7 @@ export const PARTITIONS = {
   deliveries: ['DELIVERY#*'], // one delivery record per subscription and period
   changeLog: ['CHG#*'], // new facts per ingest request, the rollup's input (hour bucket x partition)
   rollupState: ['USTATE#*', 'RPART#*', 'RSHARD#*'], // per-shard user state, partial rollups, run journal
+  audit: ['AUDIT#*'], // the audit trail: by month, by epic, by actor (append-only: PutItem and reads, never Update/Delete)
 } as const;
 
 const P = PARTITIONS;
@@ -64,6 +65,9 @@ export const API_ACCESS: TableGrant[] = [
     actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
     partitions: [...P.roadmap, ...P.credentials, ...P.keys, ...P.signInCodes, ...P.people, ...P.reviews, ...P.iterations, ...P.meta, ...P.asks, ...P.subscriptions, ...P.deliveries],
   },
+  // the audit trail is append-only (functions/src/store/audit-store.ts: conditional puts): the API
+  // may add entries and read them, and holds no UpdateItem, DeleteItem or BatchWriteItem on them
+  { actions: ['dynamodb:PutItem'], partitions: P.audit },
 ];
 
 /**

@@ -9,6 +9,7 @@ import { dateOfDay, dayNumber } from './primitives';
 import type { Roadmap } from './roadmap';
 import { EpicVerdict, type Outcome, type SatisfactionDay } from './outcome-types';
 import { meanCi95, momentsFromSums } from './stats';
+import { describeAmendment } from './amendments';
 
 const Ci95 = z.tuple([z.number(), z.number()]).nullable();
 
@@ -58,6 +59,10 @@ const ImpactEpic = z.object({
   windowEnd: z.string().nullable(),
   verdict: EpicVerdict,
   verdictReason: z.string(),
+  /** the verdict against the amended targets, when a target was changed after ship (`verdict` is against the planned ones) */
+  verdictAmended: EpicVerdict.optional(),
+  /** changes to targets after ship, in words: "target lowered from 10% to 3% on 2 Oct 2026 by …: …" */
+  amendments: z.array(z.string()).optional(),
   confounded: z.boolean(),
   adoptionRate: z.number().nullable(),
   adoptionCi95: Ci95,
@@ -149,11 +154,13 @@ function worstMissOf(o: Outcome): ImpactEpic['worstMiss'] {
   let worstScore = -Infinity;
   for (const t of o.targets) {
     if (t.status !== 'missed' || t.actual === null) continue;
-    const gap = t.actual - t.value;
-    const score = Math.abs(gap) / (t.value !== 0 ? Math.abs(t.value) : 1);
+    // `status` is judged against the target as planned at ship: the gap is to that value
+    const value = t.planned?.value ?? t.value;
+    const gap = t.actual - value;
+    const score = Math.abs(gap) / (value !== 0 ? Math.abs(value) : 1);
     if (score > worstScore) {
       worstScore = score;
-      worst = { metric: t.metric, actual: t.actual, target: t.value, gap };
+      worst = { metric: t.metric, actual: t.actual, target: value, gap };
     }
   }
   return worst;
@@ -174,6 +181,8 @@ function epicRow(
     windowEnd: o?.windowEnd ?? null,
     verdict,
     verdictReason: o?.verdictReason ?? 'outcome not computed',
+    ...(o?.verdictAmended ? { verdictAmended: o.verdictAmended } : {}),
+    ...(o?.targets.some((t) => t.amendments?.length) ? { amendments: o.targets.flatMap((t) => t.amendments ?? []).sort((a, b) => a.at.localeCompare(b.at)).map(describeAmendment) } : {}),
     confounded: o?.confounded ?? false,
     adoptionRate: o?.adoption.rate ?? null,
     adoptionCi95: o?.adoption.ci95 ?? null,

@@ -9,6 +9,7 @@ import { isoDate } from './primitives';
 import { Roadmap, Target, Estimate, EpicStatus, type Epic } from './roadmap';
 import { Decision, type Review } from './review';
 import { EpicVerdict, type Outcome } from './outcome-types';
+import { TargetAmendment, TargetGoal, describeAmendment } from './amendments';
 
 // ---------------------------------------------------------------------------
 // Schemas
@@ -34,6 +35,10 @@ export const OutcomeSummaryTarget = z
     actual: z.number().nullable(),
     status: z.enum(['met', 'missed', 'pending', 'unknown']),
     confident: z.boolean(),
+    /** as planned at ship (null: added after ship); `status` is judged against it */
+    planned: TargetGoal.nullable().optional(),
+    /** the status against the amended target, when it was changed after ship */
+    statusAmended: z.enum(['met', 'missed', 'pending', 'unknown']).optional(),
   })
   .meta({ id: 'OutcomeSummaryTarget' });
 export type OutcomeSummaryTarget = z.infer<typeof OutcomeSummaryTarget>;
@@ -44,6 +49,10 @@ export const OutcomeSummary = z
     epicId: z.string(),
     verdict: EpicVerdict,
     verdictReason: z.string(),
+    /** the verdict against the amended targets, when a target was changed after ship */
+    verdictAmended: EpicVerdict.optional(),
+    /** changes to targets after ship, each in words ("target lowered from 10% to 3% on … by …: …") */
+    amendments: z.array(z.string()).optional(),
     /** adopters / active users over the window as of the snapshot's asOf */
     adoptionRate: z.number().nullable(),
     adopters: z.number().int(),
@@ -110,7 +119,15 @@ export const IterationChange = z
     ChangeBase.extend({ kind: z.literal('removed'), from: EpicPlacement, to: z.null() }),
     ChangeBase.extend({ kind: z.literal('moved'), from: EpicPosition, to: EpicPosition }),
     ChangeBase.extend({ kind: z.literal('status'), from: EpicStatus, to: EpicStatus }),
-    ChangeBase.extend({ kind: z.literal('targets'), from: z.array(Target), to: z.array(Target) }),
+    ChangeBase.extend({
+      kind: z.literal('targets'),
+      from: z.array(Target),
+      to: z.array(Target),
+      /** shipped epics: the targets as planned at ship (the verdict is judged against them) */
+      planned: z.array(Target).optional(),
+      /** the changes made after ship between the two snapshots, with when, who and why */
+      amendments: z.array(TargetAmendment).optional(),
+    }),
     ChangeBase.extend({ kind: z.literal('estimate'), from: Estimate.nullable(), to: Estimate.nullable() }),
     ChangeBase.extend({ kind: z.literal('renamed'), from: z.string(), to: z.string() }),
   ])
@@ -154,20 +171,25 @@ export function summarizeOutcome(o: Outcome, latestReview?: Review): OutcomeSumm
     epicId: o.epicId,
     verdict: o.verdict,
     verdictReason: o.verdictReason,
+    ...(o.verdictAmended ? { verdictAmended: o.verdictAmended } : {}),
+    ...(o.targets.some((t) => t.amendments?.length) ? { amendments: o.targets.flatMap((t) => t.amendments ?? []).sort((a, b) => a.at.localeCompare(b.at)).map(describeAmendment) } : {}),
     adoptionRate: o.adoption.rate,
     adopters: o.adoption.adopters,
     activeUsers: o.adoption.activeUsers,
     csat: o.satisfaction.csat?.mean ?? null,
     satisfactionChange: o.satisfaction.productCsat?.diff ?? null,
     kpiLifts: o.kpis.map((k) => ({ name: k.name, lift: k.lift })),
+    // op and value of the goal the status is judged against: as planned at ship when recorded
     targets: o.targets.map((t) => ({
       metric: t.metric,
-      op: t.op,
-      value: t.value,
+      op: t.planned?.op ?? t.op,
+      value: t.planned?.value ?? t.value,
       windowDays: t.windowDays,
       actual: t.actual,
       status: t.status,
       confident: t.confident,
+      ...(t.planned !== undefined ? { planned: t.planned } : {}),
+      ...(t.statusAmended ? { statusAmended: t.statusAmended } : {}),
     })),
     decision: review?.decision ?? null,
     decisionNote: review ? review.note : null,
@@ -396,7 +418,12 @@ export function diffIterations(older: Iteration, newer: Iteration): IterationDif
       push(b, { kind: 'status', from: a.status, to: b.status, detail: `${a.status} → ${b.status}${shipped}` });
     }
     if (!sameTargets(a.targets, b.targets)) {
-      push(b, { kind: 'targets', from: a.targets, to: b.targets, detail: `${describeTargets(a.targets)} → ${describeTargets(b.targets)}` });
+      // amendments made after ship between the snapshots: the original target and the change, in words
+      const seen = new Set((a.targetAmendments ?? []).map((x) => `${x.at}|${x.metric}`));
+      const amendments = (b.targetAmendments ?? []).filter((x) => !seen.has(`${x.at}|${x.metric}`));
+      const planned = b.plannedTargets ?? (a.status === 'shipped' && b.status === 'shipped' ? a.targets : undefined);
+      // the amendment's words travel in `amendments` (shown beside the change); `detail` stays the change itself
+      push(b, { kind: 'targets', from: a.targets, to: b.targets, detail: `${describeTargets(a.targets)} → ${describeTargets(b.targets)}${amendments.length ? ' (amended after ship)' : ''}`, ...(planned && b.status === 'shipped' ? { planned } : {}), ...(amendments.length ? { amendments } : {}) });
     }
     if (!sameEstimate(a.estimate, b.estimate)) {
       const from = a.estimate ?? null;

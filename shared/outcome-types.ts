@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { Target } from './roadmap';
+import { TargetAmendment, TargetGoal } from './amendments';
 import type { MatchedCells } from './engagement';
 
 // ---------------------------------------------------------------------------
@@ -98,6 +99,12 @@ export const TargetResult = Target.and(
     confident: z.boolean(),
     ci95: Ci95.optional(),
     n: z.number().int().optional(),
+    /** shipped epics: the target as planned at ship (null: added after ship); `status` is judged against it */
+    planned: TargetGoal.nullable().optional(),
+    /** changes to this target after ship, oldest first, each with when, who and why */
+    amendments: z.array(TargetAmendment).optional(),
+    /** the status against the current (amended) target, when it differs from the planned one */
+    statusAmended: z.enum(['met', 'missed', 'pending', 'unknown']).optional(),
   }),
 ).meta({ id: 'TargetResult' });
 export type TargetResult = z.infer<typeof TargetResult>;
@@ -112,6 +119,8 @@ export const Outcome = z
     windowEnd: z.string().nullable(),
     verdict: EpicVerdict,
     verdictReason: z.string(),
+    /** the verdict against the amended targets, when a target was changed after ship */
+    verdictAmended: EpicVerdict.optional(),
     confounded: z.boolean(),
     overlaps: z.array(z.object({ epicId: z.string(), title: z.string(), shippedAt: z.string() })),
     adoption: z.object({

@@ -8,6 +8,7 @@
  */
 import { dateOfDay, dayNumber } from './primitives';
 import { DEFAULT_WINDOW_DAYS, type Epic, type Target } from './roadmap';
+import { keyedTargets, plannedOf } from './amendments';
 import type { ChangeMoments, EpicRollup, EpicVerdict, KpiPoint, Outcome, SatisfactionDay, TargetResult } from './outcome-types';
 import { HORIZON_DAYS, matchedEffect } from './engagement';
 import { clipInterval, meanCi95, meanShiftEwc, momentsFromSums, momentsOf, npsCi95, npsOf, welch, wilson, type Interval, type Moments } from './stats';
@@ -433,11 +434,11 @@ export function computeOutcome(args: ComputeOutcomeArgs): Outcome {
   };
   const main = measured(W);
 
-  const targets: TargetResult[] = epic.targets.map((t) => {
+  const judge = (t: Target) => {
     const { actual, ci95, n } = actualOf(t.metric, measured(t.windowDays));
-    const closed = A >= S + t.windowDays - 1;
-    return { ...t, actual, ...evaluateTarget(t, actual, ci95, closed), ci95, n };
-  });
+    return { actual, ci95, n, ...evaluateTarget(t, actual, ci95, A >= S + t.windowDays - 1) };
+  };
+  const { targets, judged, amended } = judgeTargets(epic, judge);
 
   const outcome: Outcome = {
     epicId: epic.id,
@@ -445,7 +446,8 @@ export function computeOutcome(args: ComputeOutcomeArgs): Outcome {
     shippedAt: epic.shippedAt,
     windowDays: W,
     windowEnd: main.lastDay >= S ? dateOfDay(main.lastDay) : null,
-    ...verdictOf(epic, S, A, W, main, targets),
+    ...verdictOf(epic, S, A, W, main, judged),
+    ...(amended ? { verdictAmended: verdictOf(epic, S, A, W, main, amended).verdict } : {}),
     confounded: args.overlaps.length > 0,
     overlaps: args.overlaps,
     adoption: main.adoption,
@@ -456,6 +458,43 @@ export function computeOutcome(args: ComputeOutcomeArgs): Outcome {
     distinctCounts: 'exact',
   };
   return withFreshness(outcome, args);
+}
+
+/**
+ * Each target judged against its planned value (DESIGN.md "Amended targets"): targets are paired
+ * with the planned ones by metric; `status` is against the planned goal, `statusAmended` against
+ * the current one when it differs; a target removed after ship is still judged (as planned), one
+ * added after ship is judged as it is (nothing was planned). `amended` is the list judged as the
+ * targets are now, when any target was changed after ship (else undefined).
+ */
+function judgeTargets(epic: Epic, judge: (t: Target) => Pick<TargetResult, 'actual' | 'ci95' | 'n' | 'status' | 'confident'>): { targets: TargetResult[]; judged: TargetResult[]; amended?: TargetResult[] } {
+  const planned = plannedOf(epic);
+  if (!planned) {
+    const targets = epic.targets.map((t) => ({ ...t, ...judge(t) }));
+    return { targets, judged: targets };
+  }
+  const current = keyedTargets(epic.targets);
+  const plan = keyedTargets(planned);
+  const amendments = epic.targetAmendments ?? [];
+  const targets: TargetResult[] = [];
+  // the verdict (and its reason, in words) reads the planned goals
+  const judged: TargetResult[] = [];
+  const amended: TargetResult[] = [];
+  let changed = false;
+  for (const key of new Set([...current.keys(), ...plan.keys()])) {
+    const cur = current.get(key);
+    const pl = plan.get(key);
+    const shown = (cur ?? pl)!;
+    const own = amendments.filter((a) => a.metric === shown.metric);
+    const base = judge(pl ?? cur!);
+    const differs = !!cur && !!pl && (cur.op !== pl.op || cur.value !== pl.value || cur.windowDays !== pl.windowDays);
+    const now = differs ? judge(cur!) : base;
+    if (differs || !cur || !pl) changed = true;
+    targets.push({ ...shown, ...base, planned: pl ? { op: pl.op, value: pl.value, windowDays: pl.windowDays } : null, amendments: own, ...(differs ? { statusAmended: now.status } : {}) });
+    judged.push({ ...(pl ?? cur)!, ...base });
+    if (cur) amended.push({ ...cur, ...now });
+  }
+  return { targets, judged, ...(changed ? { amended } : {}) };
 }
 
 function withFreshness(outcome: Outcome, args: ComputeOutcomeArgs): Outcome {

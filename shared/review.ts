@@ -9,9 +9,8 @@ export const ReviewInput = z
   .object({
     decision: Decision,
     note: z.string().trim().max(4000).default(''),
-    /** defaults to the caller's key name */
-    author: z.string().trim().min(1).max(120).optional(),
-    /** the outcome figures the decision was taken on (filled in by the server) */
+    // no `author`: the server records the signed-in person (or the key's name); a body naming
+    // one is refused with 400 (strict), so a review can never be put in someone else's name
   })
   .strict()
   .meta({ id: 'ReviewInput' });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isoDate, slugId, storableNumber } from './primitives';
+import { AmendmentReason, TargetAmendment } from './amendments';
 
 export const Mission = z
   .object({ statement: z.string().trim().min(1).max(500) })
@@ -120,6 +121,10 @@ export const Epic = z
     estimate: Estimate.optional(),
     /** the epic this one follows up on (planner follow-ups) */
     followUpOf: slugId.optional(),
+    /** the targets as they were when the epic shipped (kept by the server; shared/amendments.ts) */
+    plannedTargets: z.array(Target).max(20).optional(),
+    /** changes to targets after ship, each with when, who and why (kept by the server) */
+    targetAmendments: z.array(TargetAmendment).max(200).optional(),
   })
   .superRefine((e, ctx) => {
     if (e.shippedAt && e.status !== 'shipped') {
@@ -250,6 +255,8 @@ export const EpicPatch = z
     targets: z.unknown(),
     estimate: z.unknown().nullable(),
     followUpOf: z.string().nullable(),
+    /** required when a shipped epic's targets change: kept as an amendment (else 409) */
+    reason: AmendmentReason,
   })
   .partial()
   .strict()
@@ -276,6 +283,6 @@ export function effortOf(e: Pick<Epic, 'estimate'>): { engineering: number; desi
 }
 
 /** The window lengths an epic's outcome is measured over: the default plus each target's. */
-export function windowsOf(e: Pick<Epic, 'targets'>): number[] {
-  return [...new Set([DEFAULT_WINDOW_DAYS, ...e.targets.map((t) => t.windowDays)])].sort((a, b) => a - b);
+export function windowsOf(e: Pick<Epic, 'targets'> & Partial<Pick<Epic, 'plannedTargets'>>): number[] {
+  return [...new Set([DEFAULT_WINDOW_DAYS, ...e.targets.map((t) => t.windowDays), ...(e.plannedTargets ?? []).map((t) => t.windowDays)])].sort((a, b) => a - b);
 }

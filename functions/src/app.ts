@@ -2,7 +2,10 @@
  * The Hono app shared by the local server and every Lambda function.
  * Errors are mapped to `{ error: { code, message, details } }` here, in one place.
  */
+import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
+import { isExempt } from './audit/exempt';
+import { auditRoutes } from './routes/audit';
 import { HTTPException } from 'hono/http-exception';
 import { matchedRoutes } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -24,6 +27,8 @@ import { subscriptionRoutes } from './routes/subscriptions';
 import { peopleRoutes } from './routes/people';
 import type { Services } from './services';
 
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export interface AppOptions {
   /** which route groups to mount (Lambda functions mount only their own) */
@@ -49,15 +54,23 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.use('*', keepAliveSafe);
   app.use('*', async (c, next) => {
     c.set('services', services);
+    // the id the logs carry (Powertools logs awsRequestId on Lambda), answered as X-Request-Id and kept in audit entries
+    const requestId = (c.env as { lambdaContext?: { awsRequestId?: string } } | undefined)?.lambdaContext?.awsRequestId ?? randomUUID();
+    c.set('requestId', requestId);
     const started = performance.now();
     await next();
+    c.header('X-Request-Id', requestId);
     c.header('X-Content-Type-Options', 'nosniff');
+    // every change is recorded (functions/src/audit/): a write answered 2xx without its entry is a bug
+    if (WRITE_METHODS.has(c.req.method) && c.res.status < 300 && !c.get('audited') && !isExempt(c.req.method, routeOf(c)) && !(c.req.query('dryRun') ?? '').match(/^(1|true)$/)) {
+      log.error('write answered without an audit entry', { method: c.req.method, route: routeOf(c), requestId });
+    }
     // API answers carry keys, tokens and roadmap data: no cache keeps them (static assets set their own)
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
     if (!c.res.headers.has('Referrer-Policy')) c.header('Referrer-Policy', 'no-referrer');
     const ms = Math.round(performance.now() - started);
-    if (c.res.status >= 500) log.error('request failed', { method: c.req.method, route: routeOf(c), status: c.res.status, ms });
-    else log.debug('request', { method: c.req.method, route: routeOf(c), status: c.res.status, ms });
+    if (c.res.status >= 500) log.error('request failed', { method: c.req.method, route: routeOf(c), status: c.res.status, ms, requestId });
+    else log.debug('request', { method: c.req.method, route: routeOf(c), status: c.res.status, ms, requestId });
   });
 
   if (parts.has('health')) {
@@ -83,6 +96,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     reviewRoutes(r);
     subscriptionRoutes(r);
     peopleRoutes(r);
+    auditRoutes(r);
     app.route('/api/v1', api);
   }
 

@@ -8,6 +8,10 @@ export interface Env {
   Variables: {
     services: Services;
     principal: KeyRecord;
+    /** this request's id: Lambda's awsRequestId, else made for it (logs, X-Request-Id, audit entries) */
+    requestId: string;
+    /** set when the handler recorded its audit entry (functions/src/audit/record.ts) */
+    audited?: boolean;
   };
 }
 export type { Config, Store };

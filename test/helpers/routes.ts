@@ -234,6 +234,9 @@ export const ROUTES: RouteEntry[] = [
     },
   },
 
+  // audit trail (read only: no route changes an entry)
+  { method: 'GET', path: '/api/v1/audit', min: 'editor', allowed: 200, request: () => ({ path: '/api/v1/audit?epicId=shipped-epic&limit=5' }) },
+
   // ingest (write keys)
   { method: 'POST', path: '/v1/batch', min: 'ingest', allowed: 200, request: (_e, n) => ({ path: '/v1/batch', body: { batch: [{ type: 'track', event: 'Matrix Used', ...event(n) }] } }) },
   { method: 'POST', path: '/v1/track', min: 'ingest', allowed: 200, request: (_e, n) => ({ path: '/v1/track', body: event(n, { event: 'Matrix Used' }) }) },

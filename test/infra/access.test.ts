@@ -78,6 +78,11 @@ const SAMPLES: Record<string, string> = {
   shardPart: K.shardPart(5, 12, 'r', 0).PK,
   shardHead: K.shardHead(5).PK,
   rollupCursor: K.rollupCursor().PK,
+  auditMonthPartition: K.auditMonthPartition('2026-10'),
+  auditEpicPartition: K.auditEpicPartition('e'),
+  auditActorPartition: K.auditActorPartition('ana@fabrikam.example'),
+  auditItem: K.auditItem(K.auditEpicPartition('e'), '2026-10-02T10:00:00.000Z', 'aud_1').PK,
+  auditSince: K.auditSince().PK,
 };
 /** Entries of K that are not partition builders. */
 const NOT_PARTITIONS = [
@@ -99,6 +104,7 @@ const NOT_PARTITIONS = [
   'userFactPrefix',
   'personPrefix',
   'personSeenPrefix',
+  'auditSk',
 ];
 
 const glob = (p: string) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
@@ -125,6 +131,39 @@ describe('access matrix vs the key layout', () => {
     // the worker never scans: DynamoDB TTL does the retention it would scan for
     expect(actions(WORKER_ACCESS)).toEqual(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(actions(JOBS_ACCESS)).toEqual(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
+  });
+});
+
+describe('the audit trail is append-only on AWS', () => {
+  const arn = 'arn:aws:dynamodb:eu-west-1:111111111111:table/Table';
+  const pks = [K.auditMonthPartition('2026-10'), K.auditEpicPartition('virtual-try-on'), K.auditActorPartition('ana@fabrikam.example')];
+  const functions = { ingest: INGEST_ACCESS, api: API_ACCESS, worker: WORKER_ACCESS, jobs: JOBS_ACCESS };
+
+  it('the API can add entries and read them', () => {
+    const s = tableStatements(arn, API_ACCESS).map((x) => x.toStatementJson() as Statement);
+    for (const pk of pks) {
+      expect(allows(s, 'dynamodb:PutItem', [pk], 'table/Table'), pk).toBe(true);
+      for (const read of ['dynamodb:GetItem', 'dynamodb:Query'] as const) expect(allows(s, read, [pk], 'table/Table'), `${read} ${pk}`).toBe(true);
+    }
+  });
+
+  it('no function can update, delete or batch-write an entry', () => {
+    for (const [name, grants] of Object.entries(functions)) {
+      const s = tableStatements(arn, grants).map((x) => x.toStatementJson() as Statement);
+      for (const pk of pks) {
+        for (const action of ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'] as const) {
+          expect(allows(s, action, [pk], 'table/Table'), `${name}: ${action} on ${pk}`).toBe(false);
+        }
+      }
+    }
+  });
+
+  it('only the API writes entries (the ingest, worker and jobs functions cannot add one)', () => {
+    for (const [name, grants] of Object.entries(functions)) {
+      if (name === 'api') continue;
+      const s = tableStatements(arn, grants).map((x) => x.toStatementJson() as Statement);
+      for (const pk of pks) expect(allows(s, 'dynamodb:PutItem', [pk], 'table/Table'), `${name}: PutItem on ${pk}`).toBe(false);
+    }
   });
 });
 

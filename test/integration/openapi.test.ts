@@ -150,6 +150,7 @@ describe('every route answers only what /openapi.json documents for it', () => {
     expect(person.status).toBe(201);
     await conflict('POST /api/v1/people', 'email already on the list', '/api/v1/people', { email: 'conflict@fabrikam.example', role: 'editor' });
     await conflict('PATCH /api/v1/people/{id}', 'another person’s email', `/api/v1/people/${person.body.id as string}`, { role: 'editor', email: 'other@fabrikam.example' });
+    await conflict('PATCH /api/v1/epics/{id}', 'a shipped epic\'s target moved without a reason', '/api/v1/epics/shipped-epic', { targets: [{ metric: 'adoption_rate', op: '>=', value: 0.05, windowDays: 28 }] });
   });
 
   it('the per-key rate limit on ingest', async () => {

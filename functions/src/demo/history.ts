@@ -80,6 +80,12 @@ export function roadmapAsOf(current: Roadmap, asOf: string, today: string): Road
       case 'ar-mirror': // cancelled in C
         if (stage < 2) epic = { ...epic, status: 'planned' };
         break;
+      case 'outfit-sharing': // adoption target lowered after ship, with a reason, in C (functions/src/demo/audit.ts)
+        if (stage < 2 && epic.plannedTargets) {
+          const { targetAmendments: _a, ...rest } = epic;
+          epic = { ...rest, targets: epic.plannedTargets };
+        }
+        break;
       case 'size-advisor': // adoption target raised before ship, in B
         if (stage === 0) epic = { ...epic, targets: withTarget(epic.targets, 'adoption_rate', 0.25) };
         break;

@@ -1,6 +1,7 @@
 /** Local-only start-up: the one-time sign-in link, the first-run admin token and the demo. */
 import { SESSION_HOURS } from '../../../shared/keys';
 import { todayUtc } from '../../../shared/primitives';
+import { seedDemoAudit, withDemoAmendment } from '../demo/audit';
 import { fabrikamWorld } from '../demo/fabrikam';
 import { log } from '../log';
 import type { Services } from '../services';
@@ -49,8 +50,11 @@ export async function seedDemo(services: Services, say: (s: string) => void = ()
   const world = fabrikamWorld(today);
   say('  Seeding the Fabrikam demo roadmap and a simulated event history (first run only)…');
   const started = Date.now();
-  await services.roadmaps.replace(world.roadmap);
+  // one target amended after ship, with its reason (functions/src/demo/audit.ts)
+  const roadmap = withDemoAmendment(world.roadmap, today);
+  await services.roadmaps.replace(roadmap);
   if (services.simulateDemo) await services.simulateDemo(world, today);
+  await seedDemoAudit(services, roadmap, today);
   await services.events.putMeta('DEMO', { seededAt: new Date().toISOString(), today });
   log.info('demo seeded', { ms: Date.now() - started });
   return true;

@@ -33,6 +33,11 @@ import { badRequest, notFound } from '../errors';
 import { RateLimiter } from '../ingest/rate-limit';
 import { endpoint, validate, type Router } from '../http';
 import { authenticatedBody } from './ingest';
+import { recordAudit } from '../audit/record';
+import { fieldChanges } from '../../../shared/audit';
+
+/** An ask's triage fields, as the trail records them. */
+const triage = (a: Ask | undefined) => (a ? { status: a.status, epicIds: a.epicIds ?? [], ...(a.declinedReason ? { declinedReason: a.declinedReason } : {}) } : undefined);
 
 const AskId = z.object({ id: z.string().regex(/^ask-[0-9a-f]{20}$/, 'ask ids look like ask-<20 hex digits>') });
 const DryRun = z.object({ dryRun: z.enum(['0', '1', 'true', 'false']).optional() }).strict();
@@ -87,6 +92,9 @@ export function askIngestRoutes(app: Hono<Env>, registry: OpenAPIRegistry | unde
       });
       const results = good.length ? await upsertAsks(s, good, { mode: 'content' }) : [];
       const count = (a: string) => results.filter((x) => x.action === a).length;
+      if (count('create') + count('update') > 0) {
+        await recordAudit(c, { action: 'ask.ingest', target: { type: 'asks', id: 'asks' }, counts: { created: count('create'), updated: count('update'), unchanged: count('unchanged'), rejected: rejected.length } });
+      } else c.set('audited', true); // nothing changed: nothing to record
       return c.json({ success: true as const, created: count('create'), updated: count('update'), unchanged: count('unchanged'), rejected });
     },
   );
@@ -113,6 +121,7 @@ export function askRoutes(r: Router) {
     const s = c.get('services');
     checkSource(s.config.SEXTANT_ASK_SOURCES, body.source);
     const [r] = await upsertAsks(s, [body], { mode: 'fresh' });
+    await recordAudit(c, { action: r.action === 'create' ? 'ask.create' : 'ask.update', target: { type: 'ask', id: r.ask.id }, changes: [{ field: 'ask', from: null, to: { title: r.ask.title, source: r.ask.source, ...triage(r.ask) } }] });
     return c.json(r.ask, r.action === 'create' ? 201 : 200);
   });
 
@@ -120,7 +129,11 @@ export function askRoutes(r: Router) {
     r,
     { method: 'post', path: '/asks/import', summary: 'Import asks from CSV with a column mapping; ?dryRun=1 previews', tags, auth: 'editor', body: AskImportRequest, query: DryRun, responses: { 200: { description: 'What was (or would be) created, updated, left unchanged or rejected, per row', schema: AskImportResult } } },
     async (c, { body, query }) => {
-      return c.json(await importAsks(c.get('services'), body, query.dryRun === '1' || query.dryRun === 'true'));
+      const dryRun = query.dryRun === '1' || query.dryRun === 'true';
+      const result = await importAsks(c.get('services'), body, dryRun);
+      // a dry run changes nothing and records nothing
+      if (!dryRun) await recordAudit(c, { action: 'ask.import', target: { type: 'asks', id: 'import' }, counts: { rows: result.rows, created: result.created, updated: result.updated, unchanged: result.unchanged, rejected: result.rejected.length } });
+      return c.json(result);
     },
   );
 
@@ -149,12 +162,16 @@ export function askRoutes(r: Router) {
       throw e;
     }
     await s.asks.put(next);
+    await recordAudit(c, { action: 'ask.triage', target: { type: 'ask', id }, changes: fieldChanges(triage(ask), triage(next)) });
     return c.json(next);
   });
 
   endpoint(r, { method: 'delete', path: '/asks/:id', summary: 'Delete an ask', tags, auth: 'editor', responses: { 204: { description: 'Deleted' } } }, async (c, { params }) => {
     const id = askIdParam(params);
-    if (!(await c.get('services').asks.delete(id))) throw notFound('ask', id);
+    const s = c.get('services');
+    const ask = await s.asks.get(id);
+    if (!ask || !(await s.asks.delete(id))) throw notFound('ask', id);
+    await recordAudit(c, { action: 'ask.delete', target: { type: 'ask', id }, changes: [{ field: 'ask', from: { title: ask.title, source: ask.source, ...triage(ask) }, to: null }] });
     return c.body(null, 204);
   });
 

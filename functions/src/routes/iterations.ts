@@ -9,6 +9,13 @@ import { allOutcomes } from '../analytics/outcomes';
 import { demandByEpic } from '../../../shared/asks';
 import { badRequest, notFound } from '../errors';
 import { endpoint, type Router } from '../http';
+import { actorOf, recordAudit } from '../audit/record';
+import { describeCounts, roadmapChanges } from '../../../shared/audit';
+import type { KeyRecord } from '../../../shared/keys';
+import type { Context } from 'hono';
+import type { Env } from '../context';
+
+const authorOf = (c: Context<Env>) => actorOf(c.get('principal') as KeyRecord & { email?: string }).name;
 import type { Services } from '../services';
 
 
@@ -41,9 +48,11 @@ export function iterationRoutes(r: Router) {
     c.json(await c.get('services').iterations.list()),
   );
 
-  endpoint(r, { method: 'post', path: '/iterations', summary: 'Freeze the roadmap and every outcome as of a day', tags, auth: 'editor', body: IterationInput, responses: { 201: { description: 'The snapshot', schema: Iteration } } }, async (c, { body }) =>
-    c.json(await createIteration(c.get('services'), body, c.get('principal').name), 201),
-  );
+  endpoint(r, { method: 'post', path: '/iterations', summary: 'Freeze the roadmap and every outcome as of a day', tags, auth: 'editor', body: IterationInput, responses: { 201: { description: 'The snapshot', schema: Iteration } } }, async (c, { body }) => {
+    const it = await createIteration(c.get('services'), body, authorOf(c));
+    await recordAudit(c, { action: 'iteration.create', target: { type: 'iteration', id: it.id }, changes: [{ field: 'iteration', from: null, to: { name: it.name, asOf: it.asOf } }] });
+    return c.json(it, 201);
+  });
 
   endpoint(r, { method: 'get', path: '/iterations/:id', summary: 'One iteration snapshot', tags, auth: 'viewer', responses: { 200: { description: 'The snapshot', schema: Iteration } } }, async (c, { params }) => {
     const it = await c.get('services').iterations.get<Iteration>(params.id);
@@ -93,7 +102,9 @@ export function iterationRoutes(r: Router) {
       await s.roadmaps.replace(next, before?.version);
       await s.markDirty();
       const name = iterationName ?? `Plan accepted ${new Date(s.now()).toISOString().slice(0, 10)}`;
-      const iteration = await createIteration(s, { name, asOf: req.asOf }, c.get('principal').name);
+      const iteration = await createIteration(s, { name, asOf: req.asOf }, authorOf(c));
+      const { changes, counts } = roadmapChanges(before?.roadmap, next);
+      await recordAudit(c, { action: 'plan.accept', target: { type: 'iteration', id: iteration.id }, changes, counts, summary: `${describeCounts(counts)}; opened iteration "${iteration.name}"` });
       return c.json({ proposal: result, roadmap: next, iteration }, 201);
     },
   );

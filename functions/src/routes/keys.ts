@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { KeyCreate, KeyCreated, KeyRecord } from '../../../shared/keys';
 import { conflict, notFound } from '../errors';
 import { endpoint, type Router } from '../http';
+import { recordAudit } from '../audit/record';
 
 export function keyRoutes(r: Router) {
   const tags = ['Keys'];
@@ -13,7 +14,9 @@ export function keyRoutes(r: Router) {
     return c.json((await s.keys.list()).filter(live));
   });
   endpoint(r, { method: 'post', path: '/keys', summary: 'Create a key; the key is shown in this response only', tags, auth: 'admin', body: KeyCreate, responses: { 201: { description: 'The new key', schema: KeyCreated } } }, async (c, { body }) => {
-    return c.json(await c.get('services').keys.create(body), 201);
+    const created = await c.get('services').keys.create(body);
+    await recordAudit(c, { action: 'key.create', target: { type: 'key', id: created.id }, changes: [{ field: 'key', from: null, to: { name: created.name, scope: created.scope, prefix: created.prefix } }] });
+    return c.json(created, 201);
   });
   endpoint(r, { method: 'delete', path: '/keys/:id', summary: 'Revoke a key (refused at once by this process; by every process within SEXTANT_CREDENTIAL_CACHE_SECONDS, default 30 s)', tags, auth: 'admin', responses: { 200: { description: 'The revoked key', schema: KeyRecord } } }, async (c, { params }) => {
     const keys = c.get('services').keys;
@@ -26,6 +29,7 @@ export function keyRoutes(r: Router) {
     }
     const revoked = await keys.revoke(params.id);
     if (!revoked) throw notFound('key', params.id);
+    await recordAudit(c, { action: 'key.revoke', target: { type: 'key', id: revoked.id }, changes: [{ field: 'revokedAt', from: null, to: revoked.revokedAt ?? null }], summary: `${revoked.name} (${revoked.scope})` });
     return c.json(revoked);
   });
 }

@@ -11,6 +11,8 @@ import { epicOutcome, impact } from '../analytics/outcomes';
 import { runRollup } from '../analytics/rollup';
 import { badRequest, notFound } from '../errors';
 import { endpoint, type Router } from '../http';
+import { actorOf, recordAudit } from '../audit/record';
+import type { KeyRecord } from '../../../shared/keys';
 
 const AsOfQuery = z.object({ asOf: DateParam.optional() }).strict();
 const OutcomeQuery = z
@@ -54,7 +56,7 @@ export function outcomeRoutes(r: Router) {
 
   endpoint(
     r,
-    { method: 'post', path: '/epics/:id/reviews', summary: "Record a PM's decision on a shipped epic", tags: ['Reviews'], auth: 'editor', body: ReviewInput, responses: { 201: { description: 'The review', schema: Review } } },
+    { method: 'post', path: '/epics/:id/reviews', summary: "Record a PM's decision on a shipped epic; the author is the caller (signed-in person or key), never named by the client", tags: ['Reviews'], auth: 'editor', body: ReviewInput, responses: { 201: { description: 'The review', schema: Review } } },
     async (c, { params, body }) => {
       const s = c.get('services');
       const outcome = await epicOutcome(s, params.id);
@@ -63,10 +65,12 @@ export function outcomeRoutes(r: Router) {
         epicId: params.id,
         decision: body.decision,
         note: body.note,
-        author: body.author ?? c.get('principal').name,
+        // the signed-in principal, never the client's word (a body `author` is refused: ReviewInput is strict)
+        author: actorOf(c.get('principal') as KeyRecord & { email?: string }).name,
         verdict: outcome.verdict,
         adoptionRate: outcome.adoption.rate,
       });
+      await recordAudit(c, { action: 'review.create', target: { type: 'review', id: review.id, epicId: review.epicId }, changes: [{ field: 'decision', from: null, to: review.decision }, ...(review.note ? [{ field: 'note', from: null, to: review.note }] : [])], summary: `verdict ${review.verdict}` });
       return c.json(review, 201);
     },
   );
@@ -117,9 +121,13 @@ export function outcomeRoutes(r: Router) {
       const s = c.get('services');
       if (s.enqueue) {
         await s.enqueue({ job: 'rollup' });
+        await recordAudit(c, { action: 'rollups.run', target: { type: 'rollups', id: 'rollups' }, summary: 'queued for the worker' });
         return c.json({ queued: true as const }, 202);
       }
-      return c.json(await runRollup(s, { force: true }));
+      const ran = await runRollup(s, { force: true });
+      // derived data only, but who forced a recomputation (and when) is worth knowing
+      await recordAudit(c, { action: 'rollups.run', target: { type: 'rollups', id: 'rollups' }, counts: { epics: ran.epics, months: ran.months } });
+      return c.json(ran);
     },
   );
 }

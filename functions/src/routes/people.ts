@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import { IdentityConfig, Person, PersonCreate, PersonUpdate } from '../../../shared/people';
+import { fieldChanges } from '../../../shared/audit';
+import { recordAudit } from '../audit/record';
 import { conflict, notFound } from '../errors';
 import { endpoint, type Router } from '../http';
 import { personId, peopleView } from '../store/people-store';
@@ -23,6 +25,7 @@ export function peopleRoutes(r: Router) {
       const s = c.get('services');
       const created = await s.people.create(body.email, body.role);
       if (!created) throw conflict(`${body.email} is already on the people list: change their role instead`);
+      await recordAudit(c, { action: 'person.invite', target: { type: 'person', id: created.id }, changes: fieldChanges(null, { email: created.email, role: created.role }) });
       return c.json({ ...created, source: 'people' as const } satisfies Person, 201);
     },
   );
@@ -34,12 +37,14 @@ export function peopleRoutes(r: Router) {
       if (body.email && personId(body.email) !== params.id) throw conflict(`${body.email} is not the email of person "${params.id}"`);
       const changed = await s.people.setRole(params.id, body.role);
       if (!changed) throw notFound('person', params.id);
+      await recordAudit(c, { action: 'person.update', target: { type: 'person', id: params.id }, changes: fieldChanges({ role: changed.before.role }, { role: changed.after.role }), summary: changed.after.email });
       return c.json({ ...changed.after, source: 'people' as const } satisfies Person);
     },
   );
   endpoint(r, { method: 'delete', path: '/people/:id', summary: 'Remove a person from the people list (effective on their next request)', tags, auth: 'admin', responses: { 200: { description: 'The removed person', schema: Person } } }, async (c, { params }) => {
     const removed = await c.get('services').people.remove(params.id);
     if (!removed) throw notFound('person', params.id);
+    await recordAudit(c, { action: 'person.remove', target: { type: 'person', id: params.id }, changes: fieldChanges({ email: removed.email, role: removed.role }, null) });
     return c.json({ ...removed, source: 'people' as const } satisfies Person);
   });
   endpoint(r, { method: 'get', path: '/identity', summary: 'The identity provider the dashboard signs in with (null when none is configured)', tags, auth: 'public', responses: { 200: { description: 'Sign-in options', schema: IdentityConfig } } }, (c) => {

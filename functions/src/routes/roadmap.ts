@@ -22,6 +22,47 @@ import type { Services } from '../services';
 import type { EntityKind, RoadmapChange } from '../store/roadmap-store';
 import type { Context } from 'hono';
 import type { Env } from '../context';
+import { applyTargetRules } from '../../../shared/amendments';
+import { describeCounts, fieldChanges, roadmapChanges } from '../../../shared/audit';
+import type { KeyRecord } from '../../../shared/keys';
+import { actorOf, recordAudit } from '../audit/record';
+
+/** Who an amendment names: the signed-in person's email, else the key's name. */
+const byOf = (c: Context<Env>) => actorOf(c.get('principal') as KeyRecord & { email?: string }).name;
+
+/** The ship-freeze rules on one epic write (shared/amendments.ts); 409 when a frozen target changes without a reason. */
+function freezeTargets(c: Context<Env>, before: Epic | undefined, after: Epic, reason?: string): Epic {
+  const checked = applyTargetRules(before, after, { at: new Date(c.get('services').now()).toISOString(), by: byOf(c), reason });
+  if (!checked.ok) throw conflict(checked.message, { epicId: after.id, changes: checked.changes });
+  return checked.epic;
+}
+
+/**
+ * An import keeps what the server keeps (planned targets and amendments of shipped epics) and
+ * never changes a shipped epic's targets: those change one epic at a time, with a reason
+ * (PATCH /api/v1/epics/:id). 409 names every epic the document would change.
+ */
+function freezeImport(c: Context<Env>, before: Roadmap | undefined, doc: Roadmap): Roadmap {
+  const old = new Map((before?.epics ?? []).map((e) => [e.id, e]));
+  const refused: { epicId: string; changes: unknown }[] = [];
+  const epics = doc.epics.map((e) => {
+    const prev = old.get(e.id);
+    // a new epic (a restore into an empty install) may bring its recorded plan with it
+    const checked = prev ? applyTargetRules(prev, e, { at: new Date(c.get('services').now()).toISOString(), by: byOf(c) }) : { ok: true as const, epic: e };
+    if (!checked.ok) {
+      refused.push({ epicId: e.id, changes: checked.changes });
+      return e;
+    }
+    return checked.epic;
+  });
+  if (refused.length) {
+    throw conflict(
+      `the document changes the targets of shipped epic(s) ${refused.map((r) => r.epicId).join(', ')}; targets are frozen at ship: change them with PATCH /api/v1/epics/:id and a "reason" (kept as an amendment), then import again`,
+      { epics: refused },
+    );
+  }
+  return { ...doc, epics };
+}
 
 const EMPTY: Roadmap = { mission: { statement: 'Describe why this product exists' }, themes: [], milestones: [], epics: [], stories: [] };
 
@@ -66,6 +107,9 @@ function checkShipping(before: Epic | undefined, after: Epic, today: string) {
 }
 
 type ListKey = 'themes' | 'milestones' | 'epics' | 'stories';
+
+/** The entry's target: epics and stories are found in their epic's history. */
+const targetOf = (kind: EntityKind, e: { id: string; epicId?: string }) => ({ type: kind, id: e.id, ...(kind === 'epic' ? { epicId: e.id } : kind === 'story' && e.epicId ? { epicId: e.epicId } : {}) });
 interface Resource {
   kind: EntityKind;
   list: ListKey;
@@ -157,21 +201,26 @@ export function roadmapRoutes(r: Router) {
       headers: z.object({
         'if-match': z.string().optional().meta({ description: 'the `ETag` of the version this import replaces (`"v<n>"`, as `GET /api/v1/roadmap` answered); when the stored roadmap has another version, nothing changes and the answer is 409' }),
       }),
-      errors: { 409: '`If-Match` names another version than the stored one, or another import won a race; reload and retry' },
+      errors: { 409: '`If-Match` names another version than the stored one, or another import won a race; or the document changes the targets of a shipped epic (frozen at ship: change them with PATCH and a reason); nothing changed' },
       responses: { 200: { description: 'The stored roadmap', schema: Roadmap, headers: ETAG } },
     },
     async (c, { body }) => {
       const s = c.get('services');
       const ifMatch = c.req.header('if-match')?.match(/^"?v(\d+)"?$/);
-      const version = await s.roadmaps.replace(body, ifMatch ? Number(ifMatch[1]) : undefined);
+      const before = (await s.roadmaps.get())?.roadmap;
+      const doc = freezeImport(c, before, body);
+      const version = await s.roadmaps.replace(doc, ifMatch ? Number(ifMatch[1]) : undefined);
       await s.markDirty();
+      const { changes, counts } = roadmapChanges(before, doc);
+      await recordAudit(c, { action: 'roadmap.import', target: { type: 'roadmap', id: `v${version}` }, changes, counts, summary: describeCounts(counts) });
       c.header('ETag', `"v${version}"`);
-      return c.json(body);
+      return c.json(doc);
     },
   );
 
   endpoint(r, { method: 'put', path: '/mission', summary: 'Set the mission statement', tags, auth: 'editor', body: Mission, errors: { 409: 'another write held the roadmap past the retries; retry' }, responses: { 200: { description: 'The mission', schema: Mission } } }, async (c, { body }) => {
-    await write(c, () => ({ change: { put: [{ kind: 'mission', entity: body }] }, result: body }));
+    const before = await write(c, (doc) => ({ change: { put: [{ kind: 'mission', entity: body }] }, result: doc.mission }));
+    await recordAudit(c, { action: 'mission.update', target: { type: 'mission', id: 'mission' }, changes: fieldChanges(before, body) });
     return c.json(body);
   });
 
@@ -194,43 +243,57 @@ export function roadmapRoutes(r: Router) {
 
     endpoint(r, { method: 'post', path, summary: `Create a ${res.label}`, tags: rtags, auth: 'editor', body: res.schema, errors: { 409: `a ${res.label} with this id exists already` }, responses: { 201: { description: `The created ${res.label}`, schema: res.schema } } }, async (c, { body }) => {
       const s = c.get('services');
-      const entity = body as { id: string };
+      let entity = body as { id: string; epicId?: string };
       await write(c, (roadmap, before) => {
         const list = roadmap[res.list] as { id: string }[];
         if (list.some((x) => x.id === entity.id)) throw conflict(`${res.label} "${entity.id}" already exists`);
-        if (res.kind === 'epic') checkShipping(undefined, entity as Epic, todayUtc(s.now()));
+        if (res.kind === 'epic') {
+          checkShipping(undefined, entity as Epic, todayUtc(s.now()));
+          // created shipped: its targets are planned now (a client cannot bring its own plan or amendments)
+          entity = freezeTargets(c, undefined, entity as Epic);
+        }
         list.push(entity);
         checkDocument(roadmap, before);
         return { change: { put: [{ kind: res.kind, entity, order: list.length - 1 }] }, result: entity };
       });
       if (res.kind === 'epic') await s.markDirty();
+      await recordAudit(c, { action: `${res.kind}.create`, target: targetOf(res.kind, entity), changes: fieldChanges(undefined, entity) });
       return c.json(entity, 201);
     });
 
-    endpoint(r, { method: 'patch', path: `${path}/:id`, summary: `Change a ${res.label} (null removes an optional field)`, tags: rtags, auth: 'editor', body: res.patch, responses: { 200: { description: `The updated ${res.label}`, schema: res.schema } } }, async (c, { body, params }) => {
+    endpoint(r, { method: 'patch', path: `${path}/:id`, summary: `Change a ${res.label} (null removes an optional field)`, tags: rtags, auth: 'editor', body: res.patch, ...(res.kind === 'epic' ? { errors: { 409: 'the epic has shipped and the change moves a target without a "reason" (targets are frozen at ship; with a reason the change is kept as an amendment)' } } : {}), responses: { 200: { description: `The updated ${res.label}`, schema: res.schema } } }, async (c, { body, params }) => {
       const s = c.get('services');
-      const updated = await write(c, (roadmap, before) => {
+      const { reason, ...patch } = body as Record<string, unknown> & { reason?: string };
+      const { prev, next: updated } = await write(c, (roadmap, before) => {
         const list = roadmap[res.list] as { id: string }[];
         const index = list.findIndex((x) => x.id === params.id);
         if (index < 0) throw notFound(res.label, params.id);
-        const next = validate(res.schema, merge(list[index], body as Record<string, unknown>), 'body') as { id: string };
-        if (res.kind === 'epic') checkShipping(list[index] as Epic, next as Epic, todayUtc(s.now()));
+        let next = validate(res.schema, merge(list[index], patch), 'body') as { id: string };
+        if (res.kind === 'epic') {
+          checkShipping(list[index] as Epic, next as Epic, todayUtc(s.now()));
+          next = freezeTargets(c, list[index] as Epic, next as Epic, reason);
+        }
+        const prev = list[index];
         list[index] = next;
         checkDocument(roadmap, before);
-        return { change: { put: [{ kind: res.kind, entity: next, order: index }] }, result: next };
+        return { change: { put: [{ kind: res.kind, entity: next, order: index }] }, result: { prev, next } };
       });
       if (res.kind === 'epic') await s.markDirty();
+      const changes = fieldChanges(prev, updated);
+      await recordAudit(c, { action: `${res.kind}.update`, target: targetOf(res.kind, updated), changes, ...(reason && changes.some((ch) => ch.field === 'targets') ? { reason } : {}) });
       return c.json(updated);
     });
 
     endpoint(r, { method: 'delete', path: `${path}/:id`, summary: `Delete a ${res.label}`, tags: rtags, auth: 'editor', ...(res.conflict ? { errors: { 409: res.conflict } } : {}), responses: { 204: { description: 'Deleted' } } }, async (c, { params }) => {
       const s = c.get('services');
-      await write(c, (roadmap) => {
-        if (!(roadmap[res.list] as { id: string }[]).some((x) => x.id === params.id)) throw notFound(res.label, params.id);
+      const { gone, cascade } = await write(c, (roadmap) => {
+        const gone = (roadmap[res.list] as { id: string }[]).find((x) => x.id === params.id);
+        if (!gone) throw notFound(res.label, params.id);
         const cascade = res.beforeDelete(roadmap, params.id);
-        return { change: { delete: [{ kind: res.kind, id: params.id }, ...cascade] }, result: undefined };
+        return { change: { delete: [{ kind: res.kind, id: params.id }, ...cascade] }, result: { gone, cascade } };
       });
       if (res.kind === 'epic') await s.markDirty();
+      await recordAudit(c, { action: `${res.kind}.delete`, target: targetOf(res.kind, gone), changes: fieldChanges(gone, undefined), ...(cascade.length ? { counts: { 'stories.removed': cascade.length } } : {}) });
       return c.body(null, 204);
     });
   }
@@ -240,15 +303,18 @@ export function roadmapRoutes(r: Router) {
     { method: 'post', path: '/epics/:id/ship', summary: 'Mark an epic shipped on a day', tags: ['Epic'], auth: 'editor', body: ShipRequest, errors: { 409: 'the epic is cancelled; reopen it before shipping' }, responses: { 200: { description: 'The shipped epic', schema: Epic } } },
     async (c, { body, params }) => {
       const s = c.get('services');
-      const updated = await write(c, (roadmap) => {
+      const { prev, next: updated } = await write(c, (roadmap) => {
         const index = roadmap.epics.findIndex((e) => e.id === params.id);
         if (index < 0) throw notFound('epic', params.id);
         const epic = roadmap.epics[index];
-        const next = validate(Epic, { ...epic, status: 'shipped', shippedAt: body.shippedAt }, 'body');
+        let next = validate(Epic, { ...epic, status: 'shipped', shippedAt: body.shippedAt }, 'body');
         checkShipping(epic, next, todayUtc(s.now()));
-        return { change: { put: [{ kind: 'epic', entity: next, order: index }] }, result: next };
+        // the targets as they are now become the planned ones
+        next = freezeTargets(c, epic, next);
+        return { change: { put: [{ kind: 'epic', entity: next, order: index }] }, result: { prev: epic, next } };
       });
       await s.markDirty();
+      await recordAudit(c, { action: 'epic.ship', target: { type: 'epic', id: updated.id, epicId: updated.id }, changes: fieldChanges(prev, updated) });
       return c.json(updated);
     },
   );

@@ -13,6 +13,7 @@ import { forbidden, unauthorized } from '../errors';
 import { isPerson } from '../oidc';
 import { endpoint, type Router } from '../http';
 import { SignInStore } from '../store/sign-in-store';
+import { actorOf, recordAudit } from '../audit/record';
 
 /** A new session of `scope`, ending at the latest at `notAfter`. */
 async function startSession(c: Context<Env>, scope: Role, notAfter?: string) {
@@ -20,6 +21,9 @@ async function startSession(c: Context<Env>, scope: Role, notAfter?: string) {
   const max = s.now() + SESSION_HOURS * 3_600_000;
   const expiresAt = new Date(notAfter ? Math.min(max, Date.parse(notAfter)) : max).toISOString();
   const { key, ...me } = await s.keys.create({ name: 'dashboard session', scope, id: `ses_${randomBytes(9).toString('hex')}`, expiresAt, session: true });
+  const by = c.get('principal') as KeyRecord | undefined;
+  // signed in with a link, the new session is the actor; exchanged for a token, the token is
+  await recordAudit(c, { action: 'session.start', target: { type: 'session', id: me.id }, changes: [{ field: 'scope', from: null, to: scope }], ...(by ? {} : { actor: actorOf(me) }), summary: by ? 'exchanged a role token for a dashboard session' : 'signed in with a one-time link' });
   c.header('Cache-Control', 'no-store');
   return c.json({ token: key, expiresAt, me: me satisfies KeyRecord }, 201);
 }
@@ -52,7 +56,10 @@ export function sessionRoutes(r: Router) {
   );
   endpoint(r, { method: 'delete', path: '/session', summary: "Sign out: revoke the caller's session (a key is left alone)", tags, auth: 'viewer', responses: { 204: { description: 'Signed out' } } }, async (c) => {
     const me = c.get('principal');
-    if (me.session) await c.get('services').keys.revoke(me.id);
+    if (me.session) {
+      await c.get('services').keys.revoke(me.id);
+      await recordAudit(c, { action: 'session.end', target: { type: 'session', id: me.id }, summary: 'signed out' });
+    } else c.set('audited', true); // a key signing out: nothing ended, nothing to record
     return c.body(null, 204);
   });
   endpoint(
@@ -61,6 +68,7 @@ export function sessionRoutes(r: Router) {
     async (c, { body }) => {
       const s = c.get('services');
       const { code, expiresAt } = await new SignInStore(s.store, s.now).issue(body.scope);
+      await recordAudit(c, { action: 'sign_in_code.create', target: { type: 'sign_in_code', id: expiresAt }, changes: [{ field: 'scope', from: null, to: body.scope }] });
       c.header('Cache-Control', 'no-store');
       return c.json({ code, expiresAt, path: `/#code=${code}` }, 201);
     },

@@ -5,6 +5,8 @@ import { sendNow } from '../digests/run';
 import { webhookPolicy, webhookUrlProblem } from '../digests/webhook';
 import { badRequest, conflict, notFound } from '../errors';
 import { endpoint, type Router } from '../http';
+import { actorOf, recordAudit } from '../audit/record';
+import type { KeyRecord } from '../../../shared/keys';
 
 /** every run visits each subscription: keep the run bounded */
 export const MAX_SUBSCRIPTIONS = 100;
@@ -49,13 +51,18 @@ export function subscriptionRoutes(r: Router) {
       ...(body.email ? { email: body.email } : {}),
       ...(body.name ? { name: body.name } : {}),
       createdAt: new Date(s.now()).toISOString(),
-      createdBy: c.get('principal').name,
+      createdBy: actorOf(c.get('principal') as KeyRecord & { email?: string }).name,
     });
+    // the webhook URL is a secret: the trail keeps it masked
+    await recordAudit(c, { action: 'subscription.create', target: { type: 'subscription', id: sub.id }, changes: [{ field: 'subscription', from: null, to: view(sub) }] });
     return c.json(view(sub), 201);
   });
 
   endpoint(r, { method: 'delete', path: '/subscriptions/:id', summary: 'Unsubscribe (the record of what was sent is kept)', tags, auth: 'editor', responses: { 204: { description: 'Deleted' } } }, async (c, { params }) => {
-    if (!(await c.get('services').subscriptions.delete(params.id))) throw notFound('subscription', params.id);
+    const s = c.get('services');
+    const sub = await s.subscriptions.get(params.id);
+    if (!sub || !(await s.subscriptions.delete(params.id))) throw notFound('subscription', params.id);
+    await recordAudit(c, { action: 'subscription.delete', target: { type: 'subscription', id: params.id }, changes: [{ field: 'subscription', from: view(sub), to: null }] });
     return c.body(null, 204);
   });
 
@@ -64,6 +71,7 @@ export function subscriptionRoutes(r: Router) {
     const sub = await s.subscriptions.get(params.id);
     if (!sub) throw notFound('subscription', params.id);
     const report = await sendNow(s, sub, { attempts: 3, backoffMs: 250 });
+    await recordAudit(c, { action: 'digest.send', target: { type: 'subscription', id: sub.id }, summary: `${report.title}: ${report.state}`, changes: [{ field: 'delivery', from: null, to: { period: report.period, state: report.state } }] });
     return c.json({ ...report, ...(report.file ? { file: report.file.split(/[\\/]/).slice(-2).join('/') } : {}) });
   });
 }

@@ -140,6 +140,18 @@ export const K = {
   subscription: (id: string) => ({ PK: 'SUBS', SK: `SUB#${id}` }),
   deliveriesPartition: (subscriptionId: string) => `DELIVERY#${subscriptionId}`,
   delivery: (subscriptionId: string, period: string) => ({ PK: `DELIVERY#${subscriptionId}`, SK: period }),
+
+  // audit trail (docs/key-layout.md "Audit trail"): append-only, written with conditional puts,
+  // never updated or deleted; each entry under the month it was recorded, and copied under each
+  // epic it changed and under its actor, so every filter is one Query, newest first
+  auditMonthPartition: (month: string) => `AUDIT#T#${month}`,
+  auditEpicPartition: (epicId: string) => `AUDIT#E#${epicId}`,
+  auditActorPartition: (actorRef: string) => `AUDIT#A#${actorRef}`,
+  /** SK within any audit partition: time first, so a descending Query is newest first */
+  auditSk: (at: string, id: string) => `${at}#${id}`,
+  auditItem: (partition: string, at: string, id: string) => ({ PK: partition, SK: `${at}#${id}` }),
+  /** the earliest month with an entry (a newest-first walk over months stops there) */
+  auditSince: () => ({ PK: 'META', SK: 'AUDIT#SINCE' }),
 } as const;
 
 export const USER_FACT_SHARDS = 8;

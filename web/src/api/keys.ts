@@ -3,6 +3,7 @@
  * `keys.outcome.epic(id)` one epic's at every `asOf`, `keys.outcome.at(id, asOf)` one answer.
  */
 import type { AskFilters } from './get-asks';
+import type { AuditFilters } from './get-audit';
 
 export const keys = {
   roadmap: ['roadmap'] as const,
@@ -36,5 +37,10 @@ export const keys = {
   keys: ['keys'] as const,
   people: ['people'] as const,
   identity: ['identity'] as const,
+  audit: {
+    all: ['audit'] as const,
+    page: (f: AuditFilters) => ['audit', 'page', f] as const,
+    pages: (f: AuditFilters) => ['audit', 'pages', f] as const,
+  },
   ingestStats: (days: number) => ['ingest', days] as const,
 };

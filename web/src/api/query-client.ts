@@ -6,6 +6,7 @@
  */
 import { QueryClient, type QueryKey } from '@tanstack/react-query';
 import { ApiError } from '../lib/api-client';
+import { keys } from './keys';
 
 export const RETRY_LIMIT = 3;
 /** longest wait honoured from `Retry-After` (a longer one shows the error and its retry button) */
@@ -45,5 +46,6 @@ export function clearQueries() {
  * a mutation is pending until the page shows its effect). Queries nobody reads are only marked stale.
  */
 export async function invalidate(...queryKeys: QueryKey[]): Promise<void> {
-  await Promise.all(queryKeys.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
+  // every write records an audit entry (the History page and each epic's history show them)
+  await Promise.all([...queryKeys, keys.audit.all].map((queryKey) => queryClient.invalidateQueries({ queryKey })));
 }

@@ -197,7 +197,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `If-Match` names another version than the stored one, or another import won a race; reload and retry */
+                /** @description `If-Match` names another version than the stored one, or another import won a race; or the document changes the targets of a shipped epic (frozen at ship: change them with PATCH and a reason); nothing changed */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1593,6 +1593,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description the epic has shipped and the change moves a target without a "reason" (targets are frozen at ship; with a reason the change is kept as an amendment) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Request too large */
                 413: {
                     headers: {
@@ -2762,7 +2771,7 @@ export type paths = {
             };
         };
         put?: never;
-        /** Record a PM's decision on a shipped epic */
+        /** Record a PM's decision on a shipped epic; the author is the caller (signed-in person or key), never named by the client */
         post: {
             parameters: {
                 query?: never;
@@ -5508,6 +5517,103 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail, newest first: who changed what, when, field by field (append-only) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description only entries about this epic (its own changes, its stories, reviews, imports that changed it) */
+                    epicId?: string;
+                    /** @description only entries by this person's email or this key name (case-insensitive) */
+                    actor?: string;
+                    /** @description first day (UTC, inclusive) */
+                    from?: string;
+                    /** @description last day (UTC, inclusive) */
+                    to?: string;
+                    /** @description `next` of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of entries; `next` pages on to older ones */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditPage"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role or scope not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited (per write key on ingest; on any route, too many failed authentications from this address or key prefix); retry after `Retry-After` seconds */
+                429: {
+                    headers: {
+                        /** @description seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Overloaded (ingest sheds load beyond what it can serve in time) or the store unavailable or throttling; retry after `Retry-After` seconds */
+                503: {
+                    headers: {
+                        /** @description seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/batch": {
         parameters: {
             query?: never;
@@ -7396,6 +7502,8 @@ export type components = {
             targets: components["schemas"]["Target"][];
             estimate?: components["schemas"]["Estimate"];
             followUpOf?: string;
+            plannedTargets?: components["schemas"]["Target"][];
+            targetAmendments?: components["schemas"]["TargetAmendment"][];
         };
         /**
          * @default {
@@ -7425,6 +7533,22 @@ export type components = {
             };
             expectedAdoption?: number;
         };
+        TargetAmendment: {
+            /** @description when the change was made (ISO time) */
+            at: string;
+            /** @description who made it: the signed-in email, or the key name */
+            by: string;
+            metric: string;
+            from: components["schemas"]["TargetGoal"];
+            to: components["schemas"]["TargetGoal"];
+            reason: string;
+        };
+        TargetGoal: {
+            /** @enum {string} */
+            op: ">=" | "<=";
+            value: number;
+            windowDays?: number;
+        } | null;
         Story: {
             id: string;
             epicId: string;
@@ -7465,6 +7589,7 @@ export type components = {
             targets?: unknown;
             estimate?: unknown;
             followUpOf?: string | null;
+            reason?: string;
         };
         StoryPatch: {
             epicId?: string;
@@ -7516,6 +7641,8 @@ export type components = {
             /** @enum {string} */
             verdict: "not_shipped" | "too_early" | "insufficient_data" | "met" | "missed";
             verdictReason: string;
+            /** @enum {string} */
+            verdictAmended?: "not_shipped" | "too_early" | "insufficient_data" | "met" | "missed";
             confounded: boolean;
             overlaps: {
                 epicId: string;
@@ -7638,6 +7765,10 @@ export type components = {
                 number
             ] | null;
             n?: number;
+            planned?: components["schemas"]["TargetGoal"];
+            amendments?: components["schemas"]["TargetAmendment"][];
+            /** @enum {string} */
+            statusAmended?: "met" | "missed" | "pending" | "unknown";
         };
         Impact: {
             asOf: string;
@@ -7695,6 +7826,9 @@ export type components = {
                 /** @enum {string} */
                 verdict: "not_shipped" | "too_early" | "insufficient_data" | "met" | "missed";
                 verdictReason: string;
+                /** @enum {string} */
+                verdictAmended?: "not_shipped" | "too_early" | "insufficient_data" | "met" | "missed";
+                amendments?: string[];
                 confounded: boolean;
                 adoptionRate: number | null;
                 adoptionCi95: [
@@ -7760,7 +7894,6 @@ export type components = {
             decision: "double_down" | "iterate" | "keep" | "sunset";
             /** @default  */
             note: string;
-            author?: string;
         };
         IngestStats: {
             days: {
@@ -7807,6 +7940,9 @@ export type components = {
             /** @enum {string} */
             verdict: "not_shipped" | "too_early" | "insufficient_data" | "met" | "missed";
             verdictReason: string;
+            /** @enum {string} */
+            verdictAmended?: "not_shipped" | "too_early" | "insufficient_data" | "met" | "missed";
+            amendments?: string[];
             adoptionRate: number | null;
             adopters: number;
             activeUsers: number;
@@ -7831,6 +7967,9 @@ export type components = {
             /** @enum {string} */
             status: "met" | "missed" | "pending" | "unknown";
             confident: boolean;
+            planned?: components["schemas"]["TargetGoal"];
+            /** @enum {string} */
+            statusAmended?: "met" | "missed" | "pending" | "unknown";
         };
         DemandSummary: {
             asks: number;
@@ -7932,6 +8071,8 @@ export type components = {
             kind: "targets";
             from: components["schemas"]["Target"][];
             to: components["schemas"]["Target"][];
+            planned?: components["schemas"]["Target"][];
+            amendments?: components["schemas"]["TargetAmendment"][];
         } | {
             epicId: string;
             title: string;
@@ -8451,6 +8592,53 @@ export type components = {
                 /** @description the provider's sign-out URL when its discovery names no end_session_endpoint (Cognito) */
                 logoutUrl?: string;
             } | null;
+        };
+        AuditPage: {
+            entries: components["schemas"]["AuditEntry"][];
+            /** @description cursor of the next (older) page */
+            next?: string;
+        };
+        AuditEntry: {
+            id: string;
+            /** @description ISO time the change was recorded (after it succeeded) */
+            at: string;
+            actor: components["schemas"]["AuditActor"];
+            /** @description the request id, as in the logs and the X-Request-Id response header */
+            requestId: string;
+            /** @description e.g. epic.update, roadmap.import, review.create */
+            action: string;
+            target: components["schemas"]["AuditTarget"];
+            changes: components["schemas"]["AuditChange"][];
+            counts?: {
+                [key: string]: number;
+            };
+            summary?: string;
+            reason?: string;
+            truncated?: number;
+        };
+        AuditActor: {
+            /**
+             * @description person: signed in through the identity provider; session: a dashboard session; key: a role token or write key
+             * @enum {string}
+             */
+            kind: "key" | "session" | "person";
+            /** @description the credential id (key, session or person) */
+            id: string;
+            /** @description the person's email, else the key's name */
+            name: string;
+        };
+        AuditTarget: {
+            type: string;
+            id: string;
+            epicId?: string;
+        };
+        AuditChange: {
+            field: string;
+            /** @description the value before (null: absent) */
+            from?: unknown;
+            /** @description the value after (null: absent) */
+            to?: unknown;
+            epicId?: string;
         };
         IngestResult: {
             /** @enum {boolean} */

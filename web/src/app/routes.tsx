@@ -6,7 +6,15 @@
  *
  * Adding a page is one entry in PAGES:
  *
- *   people: page({
+ *   history: page({
+    path: '/history',
+    title: 'History',
+    nav: 'history',
+    menu: { label: 'History', icon: '◷', order: 65 },
+    load: () => import('../features/history/components/HistoryPage'),
+    validateSearch: (s): { epic?: string; person?: string; from?: string; to?: string } => ({ epic: text(s.epic), person: text(s.person), from: isoDay(s.from), to: isoDay(s.to) }),
+  }),
+  people: page({
  *     path: '/people',
  *     title: 'People',
  *     nav: 'people',                                    // which menu item is lit
@@ -176,6 +184,14 @@ export const PAGES = {
     nav: 'settings',
     menu: { label: 'Settings', icon: '⚙', order: 70 },
     load: () => import('../features/settings/components/SettingsPage'),
+  }),
+  history: page({
+    path: '/history',
+    title: 'History',
+    nav: 'history',
+    menu: { label: 'History', icon: '◷', order: 65 },
+    load: () => import('../features/history/components/HistoryPage'),
+    validateSearch: (s): { epic?: string; person?: string; from?: string; to?: string } => ({ epic: text(s.epic), person: text(s.person), from: isoDay(s.from), to: isoDay(s.to) }),
   }),
   people: page({
     path: '/people',

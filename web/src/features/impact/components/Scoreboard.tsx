@@ -3,6 +3,7 @@ import { useId, useMemo, useState } from 'react';
 import type { Impact, ImpactEpic } from '../../../../../shared/impact';
 import { Link } from '@tanstack/react-router';
 import { Badge, DecisionBadge, VerdictBadge } from '../../../components/Badge';
+import { AmendmentNotes } from '../../../components/AmendmentNotes';
 import { CiRange } from '../../../components/CiRange';
 import { Panel } from '../../../components/Layout';
 import { EmptyState } from '../../../components/States';
@@ -51,6 +52,7 @@ function VerdictCell({ e }: { e: ImpactEpic }) {
         </span>
       )}
       {e.verdict === 'too_early' && e.windowEnd && <span className="cell-sub">{e.verdictReason}</span>}
+      {e.amendments && <AmendmentNotes amendments={e.amendments} verdictAmended={e.verdictAmended} compact />}
     </div>
   );
 }

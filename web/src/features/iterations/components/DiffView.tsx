@@ -4,6 +4,7 @@ import { Link } from '@tanstack/react-router';
 import { Badge, DecisionBadge } from '../../../components/Badge';
 import { EmptyState } from '../../../components/States';
 import { formatDate } from '../../../lib/format';
+import { AmendmentNotes } from '../../../components/AmendmentNotes';
 import { CHANGE_KIND_LIST, CHANGE_LABELS, describeChange, groupByEpic, namesFrom, type Names } from '../lib/diff-view';
 
 export function DiffView({ diff, names = namesFrom() }: { diff: IterationDiff; names?: Names }) {
@@ -43,6 +44,7 @@ export function DiffView({ diff, names = namesFrom() }: { diff: IterationDiff; n
                   <div key={c.kind} className="change__detail">
                     <span className="visually-hidden">{CHANGE_LABELS[c.kind].label}: </span>
                     {describeChange(c, names)}
+                    {c.kind === 'targets' && c.amendments && <AmendmentNotes amendments={c.amendments} compact />}
                   </div>
                 ))}
                 {[...new Set(g.changes.map((c) => c.evidence).filter(Boolean))].map((ev) => (

@@ -14,6 +14,7 @@ import { AdoptionChart, EngagementChart, KpiCharts, SatisfactionChart } from './
 import { ReviewForm, ReviewHistory } from './Review';
 import { DemandPanel } from './DemandPanel';
 import { TargetsTable, VerdictBanner } from './Verdict';
+import { EpicHistory } from './EpicHistory';
 
 /** What the numbers suggest (the PM decides): met → double down, missed but close → iterate, far off → sunset. */
 export function suggestDecision(o: Pick<Outcome, 'verdict' | 'targets'>): Decision | undefined {
@@ -119,6 +120,7 @@ export default function EpicOutcomePage() {
       </QueryView>
       <div className="stack" style={{ marginTop: 'var(--gap, 20px)' }}>
         <DemandPanel epicId={epicId} asOf={asOf} />
+        <EpicHistory epicId={epicId} />
       </div>
     </>
   );

@@ -5,6 +5,7 @@ import { Badge, VerdictBadge } from '../../../components/Badge';
 import { describeTarget, formatMetricValue, metricKind, metricValueKind, VERDICTS } from '../../../lib/domain';
 import { formatAgo, formatDate, formatInt, formatInterval, formatSampleSize } from '../../../lib/format';
 import { targetStatusText } from '../lib/outcome-view';
+import { AmendmentNotes } from '../../../components/AmendmentNotes';
 
 export function VerdictBanner({ outcome }: { outcome: Outcome }) {
   const v = VERDICTS[outcome.verdict];
@@ -33,6 +34,7 @@ export function VerdictBanner({ outcome }: { outcome: Outcome }) {
           .
         </div>
       )}
+      <AmendmentNotes amendments={outcome.targets.flatMap((t) => t.amendments ?? [])} verdictAmended={outcome.verdictAmended} />
     </section>
   );
 }
@@ -66,7 +68,16 @@ export function TargetsTable({ outcome }: { outcome: Outcome }) {
             const kind = metricKind(t.metric);
             return (
               <tr key={`${t.metric}${t.op}`}>
-                <td data-label="Target">{describeTarget(t, base)}</td>
+                <td data-label="Target">
+                  {/* judged against the target as planned at ship; an amendment is shown beneath it */}
+                  {describeTarget(t.planned ? { ...t, ...t.planned } : t, base)}
+                  {t.planned && t.statusAmended && (
+                    <div className="cell-sub">
+                      amended after ship to {describeTarget(t, base)}: {t.statusAmended} against it
+                    </div>
+                  )}
+                  {t.planned === null && <div className="cell-sub">added after ship</div>}
+                </td>
                 <td data-label="Measured" className="num">
                   {formatMetricValue(t.metric, t.actual, base)}
                 </td>
