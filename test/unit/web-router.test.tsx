@@ -59,7 +59,8 @@ describe('search params', () => {
   });
 
   it('builds the menu from the route table, in order', () => {
-    expect(NAV.map((n) => n.to)).toEqual(['/impact', '/roadmap', '/asks', '/iterations', '/review', '/planner', '/settings']);
+    expect(NAV.map((n) => n.to)).toEqual(['/impact', '/roadmap', '/asks', '/iterations', '/review', '/planner', '/history', '/settings', '/people']);
+    expect(NAV.filter((n) => n.admin).map((n) => n.to)).toEqual(['/people']);
   });
 });
 
