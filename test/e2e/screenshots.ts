@@ -32,6 +32,8 @@ export const SHOT_PAGES: { name: string; path: string; ready: string; prepare?: 
     },
   },
   { name: 'settings', path: '/settings', ready: '#keys table, #keys .empty, .error-state' },
+  { name: 'history', path: '/history', ready: '.audit-list, .empty, .error-state' },
+  { name: 'people', path: '/people', ready: 'table, .empty, .error-state' },
 ];
 
 export const WIDTHS = [

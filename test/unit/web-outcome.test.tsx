@@ -3,7 +3,7 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Outcome } from '../../shared/outcome-types';
-import { EngagementChart, KpiCharts, trendWarningText } from '../../web/src/features/outcome/components/OutcomeCharts';
+import { AdoptionChart, EngagementChart, KpiCharts, trendWarningText } from '../../web/src/features/outcome/components/OutcomeCharts';
 
 afterEach(cleanup);
 
@@ -40,5 +40,22 @@ describe('epic outcome panels', () => {
     expect(screen.getByText(/Extra active days in the 14 days after first use \(matched, 95% CI\)/)).toBeTruthy();
     expect(screen.getByText('Difference-in-differences (descriptive, no interval)')).toBeTruthy();
     expect(screen.getByText(/high even for a feature that does nothing/)).toBeTruthy();
+  });
+
+  it('the adoption chart draws the target as planned at ship, and an amended one beside it', () => {
+    const series = [{ date: '2026-10-06', adopters: 10, activeUsers: 500, rate: 0.02 }, { date: '2026-10-07', adopters: 20, activeUsers: 600, rate: 0.033 }];
+    const amended = { ...base, adoption: { ...base.adoption, series },
+      targets: [{ metric: 'adoption_rate', op: '>=' as const, value: 0.03, windowDays: 28, actual: 0.033, status: 'missed' as const, confident: true,
+        planned: { op: '>=' as const, value: 0.1 }, statusAmended: 'met' as const,
+        amendments: [{ at: '2026-10-29T16:20:00Z', by: 'marco@fabrikam.example', metric: 'adoption_rate', from: { op: '>=' as const, value: 0.1 }, to: { op: '>=' as const, value: 0.03 }, reason: 'benchmark' }] }] };
+    const { container } = render(<AdoptionChart outcome={amended as typeof base} />);
+    expect(container.textContent).toContain('Target 10% (planned)');
+    expect(container.textContent).toContain('Amended 3%');
+    expect(container.querySelector('[role="img"]')!.getAttribute('aria-label')).toContain('against a target of 10%, amended after ship to 3%');
+    cleanup();
+    const plain = { ...base, adoption: { ...base.adoption, series }, targets: [{ ...amended.targets[0], value: 0.1, planned: { op: '>=' as const, value: 0.1 }, amendments: [], statusAmended: undefined }] };
+    const again = render(<AdoptionChart outcome={plain as typeof base} />);
+    expect(again.container.textContent).toContain('Target 10%');
+    expect(again.container.textContent).not.toContain('Amended');
   });
 });

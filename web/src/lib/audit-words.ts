@@ -18,7 +18,7 @@ const ACTION_WORDS: Record<string, string> = {
   'story.create': 'added story',
   'story.update': 'changed story',
   'story.delete': 'deleted story',
-  'review.create': 'recorded a decision on',
+  'review.create': 'recorded a decision',
   'iteration.create': 'took iteration snapshot',
   'plan.accept': 'accepted the plan',
   'ask.create': 'recorded an ask',

@@ -34,14 +34,21 @@ function Significance({ ci, what }: { ci: readonly [number, number] | null; what
 
 export function AdoptionChart({ outcome }: { outcome: Outcome }) {
   const target = outcome.targets.find((t) => t.metric === 'adoption_rate');
+  // the verdict is judged against the target as planned at ship; an amended one is drawn beside it
+  const planned = target?.planned?.value ?? target?.value;
+  const amended = target && planned !== undefined && target.value !== planned ? target.value : undefined;
+  const refs = [
+    ...(planned !== undefined ? [{ y: planned, label: `Target ${formatTargetValue('adoption_rate', planned)}${amended !== undefined ? ' (planned)' : ''}` }] : []),
+    ...(amended !== undefined ? [{ y: amended, label: `Amended ${formatTargetValue('adoption_rate', amended)}`, color: PALETTE.warn }] : []),
+  ];
   const rows = adoptionRows(outcome);
   const a = outcome.adoption;
   return (
     <ChartFrame
       title="Adoption curve"
       subtitle="Share of active users who used the epic, cumulative from the ship day (adopters ÷ active users)"
-      summary={`Adoption reached ${formatPercent(a.rate)} (${formatInt(a.adopters)} of ${formatInt(a.activeUsers)} active users)${target ? ` against a target of ${formatTargetValue('adoption_rate', target.value)}` : ''}.`}
-      legend={[{ label: 'Adoption rate', color: PALETTE.primary }, ...(target ? [{ label: `Target ${formatTargetValue('adoption_rate', target.value)}`, color: PALETTE.target, shape: 'dashed' as const }] : [])]}
+      summary={`Adoption reached ${formatPercent(a.rate)} (${formatInt(a.adopters)} of ${formatInt(a.activeUsers)} active users)${planned !== undefined ? ` against a target of ${formatTargetValue('adoption_rate', planned)}` : ''}${amended !== undefined ? `, amended after ship to ${formatTargetValue('adoption_rate', amended)}` : ''}.`}
+      legend={[{ label: 'Adoption rate', color: PALETTE.primary }, ...refs.map((r) => ({ label: r.label, color: r.color ?? PALETTE.target, shape: 'dashed' as const }))]}
     >
       {rows.length < 2 ? (
         <EmptyState title="Not enough days yet">The curve appears after the epic&apos;s second day in the window.</EmptyState>
@@ -53,7 +60,7 @@ export function AdoptionChart({ outcome }: { outcome: Outcome }) {
             series: [{ key: 'rate', label: 'Adoption', color: PALETTE.primary }],
             yFormat: 'percent',
             yInclude: [0],
-            references: target ? [{ y: target.value, label: `Target ${formatTargetValue('adoption_rate', target.value)}` }] : [],
+            references: refs,
             height: 250,
           }}
         />
