@@ -1,7 +1,8 @@
 /**
  * Property: after any sequence of ingest requests (duplicates, late events, conflicting
  * re-sends), crashes injected mid-ingest (then the client's retry) and mid-rollup, two rollup
- * runs at once, signal edits, new ships and un-ships, the incremental rollups equal a full
+ * runs at once, signal edits, new ships and un-ships, with the runs' changes folded into the
+ * per-shard partials at once, sometimes or never, the incremental rollups equal a full
  * recomputation from the facts, and the outcomes computed from them are byte-for-byte equal.
  * Runs on dynalite and, in the conformance run, on DynamoDB Local.
  */
@@ -100,8 +101,10 @@ describe('incremental rollups equal a full recomputation', () => {
 
   it('under duplicates, late and conflicting events, crashes, concurrent runs, signal edits and ships', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 3, maxLength: 14 }), async (ops) => {
-        ctx = await createTestContext({ SEXTANT_ROLLUP_SHARDS: '4', SEXTANT_CHANGELOG_PARTITIONS: '3' });
+      // fold ratio: 0 folds every change into its partial at once, 1 (the default) when the pending
+      // changes reach the partial's size, 1e6 never (changes stay separate items)
+      fc.asyncProperty(fc.array(op, { minLength: 3, maxLength: 14 }), fc.constantFrom('0', '1', '1000000'), async (ops, foldRatio) => {
+        ctx = await createTestContext({ SEXTANT_ROLLUP_SHARDS: '4', SEXTANT_CHANGELOG_PARTITIONS: '3', SEXTANT_ROLLUP_FOLD_RATIO: foldRatio });
         const c = ctx;
         c.setNow(Date.parse(`${TODAY}T18:00:00Z`));
         const crash = crashAfter(c);
