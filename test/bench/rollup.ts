@@ -16,7 +16,7 @@
  * through ingest → change log → coordinator → shard runs → merge.
  */
 import { randomBytes } from 'node:crypto';
-import { mergeRollups, runRollup, runShard } from '../../functions/src/analytics/rollup';
+import { epicPartialBytes, mergeRollups, runRollup, runShard } from '../../functions/src/analytics/rollup';
 import { ingest } from '../../functions/src/ingest/ingest';
 import { epicOutcome } from '../../functions/src/analytics/outcomes';
 import { startBackground } from '../../functions/src/local/background';
@@ -244,6 +244,26 @@ export async function runScale(users: number) {
   }
 }
 
+/**
+ * How a shard's epic partial grows with the users in the shard (what the merge and the shard
+ * runs read, and a fold rewrites): bytes of one epic partial (W = 28, shipped 30 days ago) for
+ * the bench's users, 62 to 62,500 per shard (1 M monthly users over 16 shards).
+ */
+function partialGrowth() {
+  const today = todayUtc();
+  const doc = roadmap(today);
+  const e = doc.epics[19];
+  const epic = { id: e.id, shippedAt: e.shippedAt!, signals: e.signals };
+  const rand = prng(7).next;
+  const users: UserActivity[] = [];
+  const out: Record<string, number> = {};
+  for (const n of [62, 250, 1_000, 6_250, 62_500]) {
+    while (users.length < n) users.push(history(rand, today, doc));
+    out[n] = epicPartialBytes(users, epic, 28);
+  }
+  return out;
+}
+
 export async function benchRollup(opts: { users?: number } = {}) {
   const base = opts.users ?? 500;
   const x1 = await runScale(base);
@@ -267,5 +287,6 @@ export async function benchRollup(opts: { users?: number } = {}) {
     foldRatio: Number(process.env.SEXTANT_ROLLUP_FOLD_RATIO ?? 1),
     ratio16to1: { ms: ratio('ms'), itemsRead: ratio('itemsRead'), readUnits: ratio('readUnits'), writeUnits: ratio('writeUnits'), requests: ratio('requests'), peakHeapMb: ratio('peakHeapMb') },
     perTouchedUser: perTouched(x16),
+    partialBytesByUsersPerShard: partialGrowth(),
   };
 }

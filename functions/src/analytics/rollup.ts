@@ -148,6 +148,13 @@ function flatRollup(users: Iterable<UserActivity>, ew: EpicWindow): FlatEpicPart
   return { f: encodeDays(flattenLeaves({ ...fixed, matched: {} } as never), ew.blocks, ew.w), m: flattenCells(matched) };
 }
 
+/** Bytes of a shard's stored epic partial (`j`) for these users (benchmarks: how partials grow with the users of a shard). */
+export function epicPartialBytes(users: Iterable<UserActivity>, epic: EpicWindow['epic'], w: number): number {
+  const template = rollupEpic([], epic, w);
+  const ew: EpicWindow = { epic, w, sk: '', def: '', template, blocks: dayBlocks(template as never, w) };
+  return JSON.stringify(flatRollup(users, ew)).length;
+}
+
 // ---------------------------------------------------------------------------------------
 // month partials: { a: { date: distinct active users }, s: { "date|scope|scale": sums } }
 // ---------------------------------------------------------------------------------------
