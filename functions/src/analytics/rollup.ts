@@ -49,8 +49,12 @@ export function monthsBetween(from: string, to: string): string[] {
 
 /** How far back the product-wide trends reach. */
 export const TREND_DAYS = 180;
-/** Bump when rollupEpic's output changes meaning: every partial is then recomputed. */
-const ROLLUP_FORMAT = 3;
+/**
+ * Bump when rollupEpic's output or the stored partials change meaning: every partial is then
+ * recomputed from the user states. 4: changes of an epic partial stored as items of their own
+ * (a version before it, rolled back to, sees another format and recomputes: it never misreads them).
+ */
+const ROLLUP_FORMAT = 4;
 /** A fresh cursor (first run, re-seed) starts this far back: recent change-log entries are re-applied (a no-op when already in the facts). */
 const SEED_MARGIN_MS = 10 * 60_000;
 /** Journal parts stay under this many bytes (the item limit is 400 KB). */
