@@ -283,7 +283,7 @@ async function materialise(services: Services, shard: number, commit: { seq: num
     if (rec.k === 'd' && rec.sk.startsWith('E#')) {
       // an epic delta is its own item; it counts only beside a partial of its definition and an
       // older seq (liveDeltas). The run's own commit folds it and the pending ones into the
-      // partial when they have grown to FOLD_RATIO of its size (a replay only writes the item)
+      // partial when they have grown to the fold ratio of its size (a replay only writes the item)
       const j = JSON.stringify(rec.v);
       const view = known?.get(rec.sk);
       const base = view?.base;
