@@ -93,6 +93,8 @@ export const ConfigSchema = z.object({
   SEXTANT_CHANGELOG_PARTITIONS: z.coerce.number().int().min(1).max(256).default(4),
   /** the rollup reads the change log up to now − this lag (ms), so a slow in-flight write is never skipped */
   SEXTANT_CHANGELOG_LAG_MS: z.coerce.number().int().min(0).max(300_000).default(2000),
+  /** a run's change of an epic partial is folded into the partial once the pending changes reach this share of its size (0: always; tests) */
+  SEXTANT_ROLLUP_FOLD_RATIO: z.coerce.number().min(0).max(1_000_000).default(1),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -1,17 +1,26 @@
 /**
- * Rollup cost after a fixed increment (2,000 new events of 400 users through the real ingest) on top of 1×,
+ * Rollup cost of a fixed increment (2,000 new events of 400 users through the real ingest) on top of 1×,
  * 4× and 16× the history (more users over the same 120 days, 30 shipped epics): run time,
  * items read, read and write units, requests, peak heap. Incremental rollups should cost the
  * same at every history size. Also: the fixed cost of a tick (the merge), and the units per
  * touched user, from which docs/deploy.md models a minute of the 10,000 events/s workload.
+ *
+ * Steady state: WARMUP increments are consumed first (so the journal a run drops is one of an
+ * increment, not of the history load), then MEASURED increments, each through its own forced
+ * run; the figures are the mean per increment (a run's change of a partial is folded into the
+ * partial every few runs: the mean carries those rewrites). Units, items read and requests come
+ * from the capacity meter (test/helpers/capacity.ts: per item as DynamoDB bills it), also split by
+ * partition family; the store's own meter would also count the capacity meter's re-reads.
  *
  * History is loaded through the rollup's own shard runs (as if it had arrived through the
  * change log), which is what a long-running installation holds; the increment then goes
  * through ingest → change log → coordinator → shard runs → merge.
  */
 import { randomBytes } from 'node:crypto';
-import { mergeRollups, runRollup, runShard } from '../../functions/src/analytics/rollup';
+import { epicPartialBytes, mergeRollups, runRollup, runShard } from '../../functions/src/analytics/rollup';
 import { ingest } from '../../functions/src/ingest/ingest';
+import { epicOutcome } from '../../functions/src/analytics/outcomes';
+import { startBackground } from '../../functions/src/local/background';
 import { pseudonymize, shardOf } from '../../functions/src/ingest/pseudonymize';
 import { loadConfig } from '../../functions/src/config';
 import { prng } from '../../functions/src/demo/simulate';
@@ -21,6 +30,7 @@ import { addDays, dayNumber, todayUtc } from '../../shared/primitives';
 import { Roadmap } from '../../shared/roadmap';
 import { toCompact } from '../../shared/user-state';
 import type { UserActivity } from '../../shared/outcome-types';
+import { withCapacityMeter } from '../helpers/capacity';
 
 const DAYS = 120;
 const EPICS = 30;
@@ -28,6 +38,9 @@ const SHARDS = 8;
 const INCREMENT = 2_000;
 /** users the increment comes from (the first of every population) */
 const COHORT = 400;
+const WARMUP = Number(process.env.ROLLUP_BENCH_WARMUP ?? 2);
+const MEASURED = Number(process.env.ROLLUP_BENCH_INCREMENTS ?? 8);
+const FRESHNESS_SAMPLES = 3;
 
 function roadmap(today: string) {
   const from = addDays(today, -DAYS);
@@ -102,14 +115,51 @@ function history(rand: () => number, today: string, doc: Roadmap): UserActivity 
   return u;
 }
 
-async function runScale(users: number) {
+/**
+ * Freshness as the local server has it: the background scheduler (change-log lag 2 s, the local
+ * default) on the same store; a single event of a new user for the last-shipped epic (in its
+ * window); the time from ingest's response until that epic's outcome counts the new adopter.
+ */
+async function freshness(store: Store, secret: Buffer, today: string): Promise<number[]> {
+  const config = loadConfig({ SEXTANT_STORE: 'memory', SEXTANT_DEMO: '0', SEXTANT_ROLLUP_SHARDS: String(SHARDS) });
+  const services = createServices(config, store, secret);
+  const stop = startBackground(services);
+  const out: number[] = [];
+  try {
+    await new Promise((r) => setTimeout(r, config.SEXTANT_CHANGELOG_LAG_MS + 3_000)); // the first (idle) tick
+    const epicId = `epic-${EPICS}`;
+    for (let k = 0; k < FRESHNESS_SAMPLES; k++) {
+      const before = (await epicOutcome(services, epicId)).adoption.adopters;
+      await ingest(services, { events: [{ type: 'track', messageId: `fresh-${k}`, userId: `fresh-user-${k}`, event: `Feature ${EPICS} Used`, timestamp: `${today}T00:00:02.000Z` }], endpoint: '/v1/track' });
+      const t = performance.now();
+      while ((await epicOutcome(services, epicId)).adoption.adopters === before) {
+        if (performance.now() - t > 60_000) throw new Error('freshness: the event did not show within 60 s');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      out.push(Math.round(performance.now() - t));
+      await new Promise((r) => setTimeout(r, 4_000)); // let the follow-up tick finish
+    }
+  } finally {
+    await stop();
+  }
+  return out;
+}
+
+export async function runScale(users: number) {
   const today = todayUtc();
   const doc = roadmap(today);
   const store = await openStore({ kind: 'memory', table: 'sextant_bench_rollup', meter: true });
   const items = countItems(store);
   try {
-    const config = loadConfig({ SEXTANT_STORE: 'memory', SEXTANT_DEMO: '0', SEXTANT_ROLLUP_SHARDS: String(SHARDS), SEXTANT_CHANGELOG_LAG_MS: '0' });
-    const services: Services = createServices(config, store, randomBytes(32));
+    const config = loadConfig({
+      SEXTANT_STORE: 'memory',
+      SEXTANT_DEMO: '0',
+      SEXTANT_ROLLUP_SHARDS: String(SHARDS),
+      SEXTANT_CHANGELOG_LAG_MS: '0',
+      ...(process.env.SEXTANT_ROLLUP_FOLD_RATIO ? { SEXTANT_ROLLUP_FOLD_RATIO: process.env.SEXTANT_ROLLUP_FOLD_RATIO } : {}),
+    });
+    const secret = randomBytes(32);
+    const services: Services = createServices(config, store, secret);
     await services.roadmaps.replace(doc);
     await runRollup(services, { force: true }); // seeds the (empty) state and the cursor
     // history, through the shard runs
@@ -125,25 +175,70 @@ async function runScale(users: number) {
       for (let i = 0; i < entries.length; i += 1000) await runShard(services, { shard, users: Object.fromEntries(entries.slice(i, i + 1000)) });
     }
     await mergeRollups(services);
-    // the increment, identical at every history size: 2,000 events of the same 400 users (present
-    // in every population) through ingest, today and a few late ones
-    const inc = prng(11).next;
-    const events = Array.from({ length: INCREMENT }, (_, i) => {
-      const rand = inc;
-      const user = `user-${Math.floor(rand() * COHORT)}`;
-      const late = rand() < 0.05;
-      const day = late ? addDays(today, -1 - Math.floor(rand() * 20)) : today;
-      const epic = 1 + Math.floor(rand() * EPICS);
-      return { type: 'track', messageId: `inc-${i}`, userId: user, event: rand() < 0.3 ? `Feature ${epic} Used` : 'Page Viewed', timestamp: `${day}T00:00:01.000Z` };
-    });
-    for (let i = 0; i < events.length; i += 100) await ingest(services, { events: events.slice(i, i + 100), endpoint: '/v1/batch' });
-    const run = await measure(store, items, () => runRollup(services, { force: true }));
-    const merge = await measure(store, items, () => mergeRollups(services));
+    // the increments, identical at every history size: 2,000 events of the same 400 users (present
+    // in every population) through ingest, today (hour k) and a few late ones
+    const increment = async (k: number) => {
+      const inc = prng(11 + k).next;
+      const events = Array.from({ length: INCREMENT }, (_, i) => {
+        const rand = inc;
+        const user = `user-${Math.floor(rand() * COHORT)}`;
+        const late = rand() < 0.05;
+        const day = late ? addDays(today, -1 - Math.floor(rand() * 20)) : today;
+        const epic = 1 + Math.floor(rand() * EPICS);
+        return { type: 'track', messageId: `inc-${k}-${i}`, userId: user, event: rand() < 0.3 ? `Feature ${epic} Used` : 'Page Viewed', timestamp: `${day}T00:00:01.000Z` };
+      });
+      for (let i = 0; i < events.length; i += 100) await ingest(services, { events: events.slice(i, i + 100), endpoint: '/v1/batch' });
+    };
+    for (let k = 0; k < WARMUP; k++) {
+      await increment(k);
+      await runRollup(services, { force: true });
+    }
+    // units, items and requests of the runs from the capacity meter (per item as DynamoDB bills;
+    // its own re-reads of deleted items are off its books, not so on the store's meter)
+    const cap = withCapacityMeter(store);
+    type Run = { ms: number; peakHeapMb: number; itemsRead: number; readUnits: number; writeUnits: number; requests: number; result: Awaited<ReturnType<typeof runRollup>> };
+    const metered = async <T,>(fn: () => Promise<T>) => {
+      cap.reset();
+      const m = await measure(store, items, fn);
+      const t = cap.totals();
+      return { ...m, itemsRead: t.itemsRead, readUnits: Math.round(t.rcu * 10) / 10, writeUnits: Math.round(t.wcu * 10) / 10, requests: t.requests, byFamily: t.byFamily };
+    };
+    const runs: Run[] = [];
+    const families: Record<string, { writeUnits: number; readUnits: number }> = {};
+    for (let k = WARMUP; k < WARMUP + MEASURED; k++) {
+      await increment(k);
+      const r = await metered(() => runRollup(services, { force: true }));
+      runs.push(r);
+      for (const [name, u] of Object.entries(r.byFamily)) {
+        const f = (families[name] ??= { writeUnits: 0, readUnits: 0 });
+        f.writeUnits += u.wcu / MEASURED;
+        f.readUnits += u.rcu / MEASURED;
+      }
+    }
+    for (const f of Object.values(families)) {
+      f.writeUnits = Math.round(f.writeUnits);
+      f.readUnits = Math.round(f.readUnits);
+    }
+    const merge = await metered(() => mergeRollups(services));
+    cap.stop();
+    const freshnessMs = await freshness(store, secret, today);
+    const mean = (k: 'ms' | 'itemsRead' | 'readUnits' | 'writeUnits' | 'requests') => Math.round(runs.reduce((a, r) => a + r[k], 0) / runs.length);
     return {
       users,
-      touchedUsers: run.result.users,
-      facts: run.result.facts,
-      rollup: { ms: run.ms, itemsRead: run.itemsRead, readUnits: run.readUnits, writeUnits: run.writeUnits, requests: run.requests, peakHeapMb: run.peakHeapMb },
+      touchedUsers: Math.round(runs.reduce((a, r) => a + r.result.users, 0) / runs.length),
+      facts: Math.round(runs.reduce((a, r) => a + r.result.facts, 0) / runs.length),
+      rollup: {
+        ms: mean('ms'),
+        itemsRead: mean('itemsRead'),
+        readUnits: mean('readUnits'),
+        writeUnits: mean('writeUnits'),
+        requests: mean('requests'),
+        peakHeapMb: Math.max(...runs.map((r) => r.peakHeapMb)),
+        writeUnitsPerRun: runs.map((r) => r.writeUnits),
+      },
+      // capacity meter (item sizes as DynamoDB bills them), mean per increment, by partition family
+      families,
+      freshnessMs,
       mergeOnly: { ms: merge.ms, itemsRead: merge.itemsRead, readUnits: merge.readUnits, writeUnits: merge.writeUnits },
     };
   } finally {
@@ -151,12 +246,32 @@ async function runScale(users: number) {
   }
 }
 
+/**
+ * How a shard's epic partial grows with the users in the shard (what the merge and the shard
+ * runs read, and a fold rewrites): bytes of one epic partial (W = 28, shipped 30 days ago) for
+ * the bench's users, 62 to 62,500 per shard (1 M monthly users over 16 shards).
+ */
+function partialGrowth() {
+  const today = todayUtc();
+  const doc = roadmap(today);
+  const e = doc.epics[19];
+  const epic = { id: e.id, shippedAt: e.shippedAt!, signals: e.signals };
+  const rand = prng(7).next;
+  const users: UserActivity[] = [];
+  const out: Record<string, number> = {};
+  for (const n of [62, 250, 1_000, 6_250, 62_500]) {
+    while (users.length < n) users.push(history(rand, today, doc));
+    out[n] = epicPartialBytes(users, epic, 28);
+  }
+  return out;
+}
+
 export async function benchRollup(opts: { users?: number } = {}) {
   const base = opts.users ?? 500;
   const x1 = await runScale(base);
   const x4 = await runScale(base * 4);
   const x16 = await runScale(base * 16);
-  const ratio = (k: keyof typeof x1.rollup) => Math.round((x16.rollup[k] / x1.rollup[k]) * 100) / 100;
+  const ratio = (k: 'ms' | 'itemsRead' | 'readUnits' | 'writeUnits' | 'requests' | 'peakHeapMb') => Math.round((x16.rollup[k] / x1.rollup[k]) * 100) / 100;
   const perTouched = (x: typeof x1) => ({
     readUnits: Math.round(((x.rollup.readUnits - x.mergeOnly.readUnits) / x.touchedUsers) * 100) / 100,
     writeUnits: Math.round(((x.rollup.writeUnits - x.mergeOnly.writeUnits) / x.touchedUsers) * 100) / 100,
@@ -169,7 +284,11 @@ export async function benchRollup(opts: { users?: number } = {}) {
     x1,
     x4,
     x16,
-    ratio16to1: { ms: ratio('ms'), itemsRead: ratio('itemsRead'), readUnits: ratio('readUnits'), writeUnits: ratio('writeUnits'), peakHeapMb: ratio('peakHeapMb') },
+    warmup: WARMUP,
+    measured: MEASURED,
+    foldRatio: Number(process.env.SEXTANT_ROLLUP_FOLD_RATIO ?? 1),
+    ratio16to1: { ms: ratio('ms'), itemsRead: ratio('itemsRead'), readUnits: ratio('readUnits'), writeUnits: ratio('writeUnits'), requests: ratio('requests'), peakHeapMb: ratio('peakHeapMb') },
     perTouchedUser: perTouched(x16),
+    partialBytesByUsersPerShard: partialGrowth(),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Property: after any sequence of ingest requests (duplicates, late events, conflicting
  * re-sends), crashes injected mid-ingest (then the client's retry) and mid-rollup, two rollup
- * runs at once, signal edits, new ships and un-ships, the incremental rollups equal a full
+ * runs at once, signal edits, new ships and un-ships, with the runs' changes folded into the
+ * per-shard partials at once, sometimes or never, the incremental rollups equal a full
  * recomputation from the facts, and the outcomes computed from them are byte-for-byte equal.
  * Runs on dynalite and, in the conformance run, on DynamoDB Local.
  */
@@ -100,8 +101,10 @@ describe('incremental rollups equal a full recomputation', () => {
 
   it('under duplicates, late and conflicting events, crashes, concurrent runs, signal edits and ships', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 3, maxLength: 14 }), async (ops) => {
-        ctx = await createTestContext({ SEXTANT_ROLLUP_SHARDS: '4', SEXTANT_CHANGELOG_PARTITIONS: '3' });
+      // fold ratio: 0 folds every change into its partial at once, 1 (the default) when the pending
+      // changes reach the partial's size, 1e6 never (changes stay separate items)
+      fc.asyncProperty(fc.array(op, { minLength: 3, maxLength: 14 }), fc.constantFrom('0', '1', '1000000'), async (ops, foldRatio) => {
+        ctx = await createTestContext({ SEXTANT_ROLLUP_SHARDS: '4', SEXTANT_CHANGELOG_PARTITIONS: '3', SEXTANT_ROLLUP_FOLD_RATIO: foldRatio });
         const c = ctx;
         c.setNow(Date.parse(`${TODAY}T18:00:00Z`));
         const crash = crashAfter(c);
@@ -160,4 +163,47 @@ describe('incremental rollups equal a full recomputation', () => {
       { numRuns: 8, endOnFailure: true },
     );
   }, 240_000);
+
+  it('writes a run\'s change of an epic partial as an item of its own, and folds the pending ones into the partial once they reach its size', async () => {
+    const partialItems = async (c: TestContext) => (await c.services.rollups.partials(0)).filter((i) => (i.SK as string).startsWith('E#e1#W28'));
+    const day = (c: TestContext, user: number, daysAgo: number, id: number) =>
+      ingest(c.services, { events: [segment({ id, user, daysAgo, kind: 'track', name: 'A Used', score: 1 })], endpoint: '/v1/batch' });
+    // (a run's change here is one new user: tens of bytes beside a partial of hundreds, so the test folds at a tenth)
+    for (const ratio of ['1000000', '0.1']) {
+      ctx = await createTestContext({ SEXTANT_ROLLUP_SHARDS: '1', SEXTANT_ROLLUP_FOLD_RATIO: ratio });
+      const c = ctx;
+      c.setNow(Date.parse(`${TODAY}T18:00:00Z`));
+      await c.services.roadmaps.replace(roadmapOf({ e1: { shipped: true, shipDay: 20, signals: ['A Used'] }, e2: { shipped: false, shipDay: 5, signals: [] }, e3: { shipped: false, shipDay: 10, signals: [] } }));
+      await day(c, 0, 10, 0);
+      await runRollup(c.services, { force: true }); // seeds: the partial, no change items
+      const seeded = await partialItems(c);
+      expect(seeded.map((i) => i.SK)).toEqual(['E#e1#W28']);
+      for (let k = 1; k <= 6; k++) {
+        await day(c, k, 10 - k, k);
+        await runRollup(c.services, { force: true });
+      }
+      const items = await partialItems(c);
+      const base = items.find((i) => i.SK === 'E#e1#W28')!;
+      const changes = items.filter((i) => i.SK !== 'E#e1#W28');
+      if (ratio === '1000000') {
+        // never folded: the partial is the seeded one, and every run left its change
+        expect(base.seq).toBe(seeded[0].seq);
+        expect(base.j).toBe(seeded[0].j);
+        expect(changes).toHaveLength(6);
+        for (const ch of changes) expect(String(ch.j).length).toBeLessThan(String(base.j).length);
+      } else {
+        // folded: the partial moved on, fewer changes are pending than runs happened, and they are smaller than it
+        expect(Number(base.seq)).toBeGreaterThan(Number(seeded[0].seq));
+        expect(changes.length).toBeLessThan(6);
+        expect(changes.reduce((a, ch) => a + String(ch.j).length, 0)).toBeLessThan(String(base.j).length);
+      }
+      // either way the stored rollup is the full recomputation's
+      const full = await recomputeFromFacts(c.services);
+      const stored = await c.services.analytics.allEpicRollups();
+      const strip = ({ PK: _p, SK: _s, computedAt: _c, mergeSeq: _m, ...r }: Record<string, unknown>) => r;
+      expect(stored.map((r) => canonicalJson(strip(r as never)))).toEqual(full.epics.map((r) => canonicalJson(r)));
+      await c.close();
+      ctx = undefined;
+    }
+  }, 120_000);
 });

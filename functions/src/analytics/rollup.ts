@@ -49,8 +49,12 @@ export function monthsBetween(from: string, to: string): string[] {
 
 /** How far back the product-wide trends reach. */
 export const TREND_DAYS = 180;
-/** Bump when rollupEpic's output changes meaning: every partial is then recomputed. */
-const ROLLUP_FORMAT = 3;
+/**
+ * Bump when rollupEpic's output or the stored partials change meaning: every partial is then
+ * recomputed from the user states. 4: changes of an epic partial stored as items of their own
+ * (a version before it, rolled back to, sees another format and recomputes: it never misreads them).
+ */
+const ROLLUP_FORMAT = 4;
 /** A fresh cursor (first run, re-seed) starts this far back: recent change-log entries are re-applied (a no-op when already in the facts). */
 const SEED_MARGIN_MS = 10 * 60_000;
 /** Journal parts stay under this many bytes (the item limit is 400 KB). */
@@ -148,6 +152,13 @@ function flatRollup(users: Iterable<UserActivity>, ew: EpicWindow): FlatEpicPart
   return { f: encodeDays(flattenLeaves({ ...fixed, matched: {} } as never), ew.blocks, ew.w), m: flattenCells(matched) };
 }
 
+/** Bytes of a shard's stored epic partial (`j`) for these users (benchmarks: how partials grow with the users of a shard). */
+export function epicPartialBytes(users: Iterable<UserActivity>, epic: EpicWindow['epic'], w: number): number {
+  const template = rollupEpic([], epic, w);
+  const ew: EpicWindow = { epic, w, sk: '', def: '', template, blocks: dayBlocks(template as never, w) };
+  return JSON.stringify(flatRollup(users, ew)).length;
+}
+
 // ---------------------------------------------------------------------------------------
 // month partials: { a: { date: distinct active users }, s: { "date|scope|scale": sums } }
 // ---------------------------------------------------------------------------------------
@@ -177,6 +188,45 @@ function addSurvey(months: Map<string, MonthPartial>, s: Survey) {
   const x = ((m.s ??= {})[k] ??= { n: 0, sum: 0, sumSq: 0, promoters: 0, detractors: 0 });
   addSatisfaction(x, Number(s.s), s.sc);
 }
+
+// ---------------------------------------------------------------------------------------
+// partials as stored: a base item and the deltas of later runs not yet folded into it
+// ---------------------------------------------------------------------------------------
+
+type Item = Record<string, any>;
+interface PartialView {
+  base?: Item;
+  deltas: Item[];
+}
+
+/** A shard's partial items (bases and deltas) by partial SK. */
+function groupPartials(items: Item[]): Map<string, PartialView> {
+  const out = new Map<string, PartialView>();
+  for (const i of items) {
+    const sk = K.partialOfDelta(i.SK as string);
+    let v = out.get(sk);
+    if (!v) out.set(sk, (v = { deltas: [] }));
+    if (sk === i.SK) v.base = i;
+    else v.deltas.push(i);
+  }
+  return out;
+}
+
+/** The deltas that count: written after the base, computed under its definition (others are folded or void). */
+function liveDeltas(v: PartialView | undefined): Item[] {
+  const base = v?.base;
+  return base ? v!.deltas.filter((d) => Number(d.seq) > Number(base.seq) && d.def === base.def) : [];
+}
+
+/** A partial's value (base + live deltas) and the sequence number of the latest run in it. */
+function partialValue(v: PartialView): { seq: number; value: Summable } {
+  const live = liveDeltas(v);
+  let value = JSON.parse(v.base!.j as string) as Summable;
+  for (const d of live) value = addSummable(value, JSON.parse(d.j as string) as Summable);
+  return { seq: live.reduce((a, d) => Math.max(a, Number(d.seq)), Number(v.base!.seq)), value };
+}
+
+const keyOf = (i: Item) => ({ PK: i.PK as string, SK: i.SK as string });
 
 // ---------------------------------------------------------------------------------------
 // the journal
@@ -217,26 +267,55 @@ async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<unknown>): P
 }
 
 /** Apply a committed run to states and partials; idempotent, and safe beside a later run. */
-async function materialise(services: Services, shard: number, commit: { seq: number; runId: string }, recs?: Rec[], known?: Map<string, Record<string, any>>): Promise<void> {
+async function materialise(services: Services, shard: number, commit: { seq: number; runId: string }, recs?: Rec[], known?: Map<string, PartialView>): Promise<void> {
   const r = services.rollups;
+  // a run's change of an epic partial is its own item (its size follows the change), folded into
+  // the partial by the run that writes it once the pending changes reach this share of the
+  // partial's size: the partial (whose size follows the shard's history) is rewritten once per
+  // that many bytes of change, so the write units of a run follow the change
+  const foldRatio = services.config.SEXTANT_ROLLUP_FOLD_RATIO;
   recs ??= (await r.parts(shard, commit.seq, commit.runId)).flatMap((p) => JSON.parse(p.j as string) as Rec[]);
   const { seq } = commit;
   await pool(recs, 16, async (rec) => {
     if (rec.k === 'u') return r.putStateIfOlder({ ...K.userState(shard, rec.id), ...rec.v }, seq);
     if (rec.k === 's') return r.putStateIfOlder({ ...K.surveyState(shard, rec.id), ...rec.v }, seq);
     const key = { PK: K.partialPartition(shard), SK: rec.sk };
+    if (rec.k === 'd' && rec.sk.startsWith('E#')) {
+      // an epic delta is its own item; it counts only beside a partial of its definition and an
+      // older seq (liveDeltas). The run's own commit folds it and the pending ones into the
+      // partial when they have grown to the fold ratio of its size (a replay only writes the item)
+      const j = JSON.stringify(rec.v);
+      const view = known?.get(rec.sk);
+      const base = view?.base;
+      if (base && base.def === rec.def && Number(base.seq) < seq) {
+        const pending = liveDeltas(view).filter((d) => Number(d.seq) < seq);
+        if (pending.reduce((a, d) => a + String(d.j).length, j.length) >= String(base.j).length * foldRatio) {
+          let v = JSON.parse(base.j as string) as Summable;
+          for (const d of pending) v = addSummable(v, JSON.parse(d.j as string) as Summable);
+          if (await r.putPartial({ ...key, seq, def: rec.def, j: JSON.stringify(addSummable(v, rec.v)) }, Number(base.seq))) {
+            // folded deltas are void now (seq ≤ the partial's); deleted so reads stay small
+            await r.deleteKeys(view!.deltas.map(keyOf));
+            return;
+          }
+        }
+      }
+      return r.putPartialDelta(shard, rec.sk, seq, rec.def, j);
+    }
     for (let attempt = 0; attempt < 20; attempt++) {
       // the run's own commit starts from the partials it read (a conflicting writer makes the put fail: re-read)
-      const p = attempt === 0 && known ? known.get(rec.sk) : await r.partial(key);
+      const p = attempt === 0 && known ? known.get(rec.sk)?.base : await r.partial(key);
       if (p && Number(p.seq) >= seq) return;
       let v: Summable;
       if (rec.k === 'f') v = rec.v;
-      else if (rec.sk.startsWith('E#')) {
-        // an epic delta applies only to the partial it was computed against
-        if (!p || p.def !== rec.def) return;
-        v = addSummable(JSON.parse(p.j as string) as Summable, rec.v);
-      } else v = addSummable((p ? JSON.parse(p.j as string) : {}) as Summable, rec.v);
-      if (await r.putPartial({ ...key, seq, ...(rec.def ? { def: rec.def } : {}), j: JSON.stringify(v) }, p ? Number(p.seq) : undefined)) return;
+      else v = addSummable((p ? JSON.parse(p.j as string) : {}) as Summable, rec.v);
+      if (await r.putPartial({ ...key, seq, ...(rec.def ? { def: rec.def } : {}), j: JSON.stringify(v) }, p ? Number(p.seq) : undefined)) {
+        // a recomputed epic partial voids its older deltas
+        if (rec.k === 'f' && rec.sk.startsWith('E#')) {
+          const deltas = attempt === 0 && known ? (known.get(rec.sk)?.deltas ?? []) : await r.partialDeltas(shard, rec.sk);
+          await r.deleteKeys(deltas.filter((d) => Number(d.seq) <= seq).map(keyOf));
+        }
+        return;
+      }
     }
     throw new Error(`partial ${rec.sk} of shard ${shard}: too many concurrent writers`);
   });
@@ -292,7 +371,7 @@ async function shardAttempt(services: Services, job: ShardJob, ctx: ShardContext
   const last = await settle(services, shard);
   const seq = last + 1;
   const [defs, partialItems] = await Promise.all([ctx.defs ?? epicWindows(services), rollups.partials(shard)]);
-  const partials = new Map(partialItems.map((p) => [p.SK as string, p]));
+  const partials = groupPartials(partialItems);
   const recs: Rec[] = [];
 
   let all: Map<string, UserActivity> | undefined;
@@ -314,7 +393,7 @@ async function shardAttempt(services: Services, job: ShardJob, ctx: ShardContext
     }
   }
 
-  const stale = job.seed ? defs : defs.filter((d) => partials.get(d.sk)?.def !== d.def);
+  const stale = job.seed ? defs : defs.filter((d) => partials.get(d.sk)?.base?.def !== d.def);
   if (stale.length && !all) {
     all = new Map((await rollups.allUserStates(shard)).map((i) => [(i.SK as string).slice(2), toActivity(i as never)]));
     for (const c of changed) all.set(c.id, c.next);
@@ -462,13 +541,14 @@ export async function mergeRollups(services: Services, computedAt = new Date(ser
   await pool(shards.filter((s) => !ctx.settled?.has(s)), 8, (s) => settle(services, s));
   const [defs, parts] = await Promise.all([ctx.defs ?? epicWindows(services), Promise.all(shards.map((s) => services.rollups.partials(s)))]);
   const today = todayUtc(services.now());
+  const views = parts.map(groupPartials);
   const bySk = new Map<string, { seq: number; def?: string; j: string }[]>();
-  for (const items of parts) for (const p of items) (bySk.get(p.SK as string) ?? (bySk.set(p.SK as string, []), bySk.get(p.SK as string)!)).push(p as never);
+  for (const items of parts) for (const p of items) if ((p.SK as string).startsWith('M#')) (bySk.get(p.SK as string) ?? (bySk.set(p.SK as string, []), bySk.get(p.SK as string)!)).push(p as never);
 
   const rollups: (StoredEpicRollup & { mergeSeq: number })[] = [];
   let skipped = 0;
   for (const d of defs) {
-    const ps = (bySk.get(d.sk) ?? []).filter((p) => p.def === d.def);
+    const ps = views.map((v) => v.get(d.sk)).filter((v): v is PartialView => v?.base?.def === d.def).map(partialValue);
     if (ps.length !== n) {
       skipped++;
       continue;
@@ -476,7 +556,7 @@ export async function mergeRollups(services: Services, computedAt = new Date(ser
     const sum = new Float64Array(flattenLeaves(d.template as never).length);
     let cells: Record<string, number> = {};
     for (const p of ps) {
-      const v = JSON.parse(p.j) as FlatEpicPartial;
+      const v = p.value as FlatEpicPartial;
       for (let i = 0; i < sum.length; i++) sum[i] += v.f?.[i] ?? 0;
       cells = addSummable(cells as Summable, v.m as Summable) as Record<string, number>;
     }
@@ -487,7 +567,7 @@ export async function mergeRollups(services: Services, computedAt = new Date(ser
 
   const from = defs.reduce((f, d) => (addDays(d.epic.shippedAt, -d.w) < f ? addDays(d.epic.shippedAt, -d.w) : f), addDays(today, -TREND_DAYS));
   const months = new Set(monthsBetween(from, today));
-  for (const sk of bySk.keys()) if (sk.startsWith('M#')) months.add(sk.slice(2));
+  for (const sk of bySk.keys()) months.add(sk.slice(2));
   const monthRollups: (MonthRollup & { mergeSeq: number })[] = [];
   for (const month of [...months].sort()) {
     const ps = bySk.get(K.monthPartial(0, month).SK) ?? [];
@@ -524,7 +604,7 @@ export async function mergeRollups(services: Services, computedAt = new Date(ser
   const stale = storedEpics.filter((r) => !keep.has(`${r.epicId}#${r.windowDays}`));
   if (stale.length) await services.analytics.deleteEpicRollups(stale);
   const keepSk = new Set(defs.map((d) => d.sk));
-  const orphans = parts.flat().filter((p) => (p.SK as string).startsWith('E#') && !keepSk.has(p.SK as string));
+  const orphans = parts.flat().filter((p) => (p.SK as string).startsWith('E#') && !keepSk.has(K.partialOfDelta(p.SK as string)));
   if (orphans.length) await services.rollups.deleteKeys(orphans.map((p) => ({ PK: p.PK as string, SK: p.SK as string })));
   return { epics: rollups.length, months: monthRollups.length, skipped };
 }

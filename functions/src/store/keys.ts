@@ -94,6 +94,10 @@ export const K = {
   /** per-shard summable rollups: an epic window's, a month's */
   partialPartition: (shard: number) => `RPART#${shard}`,
   epicPartial: (shard: number, epicId: string, windowDays: number) => ({ PK: `RPART#${shard}`, SK: `E#${epicId}#W${windowDays}` }),
+  /** a run's change of an epic partial (`<partial SK>#D<seq>`), folded into the partial when the pending changes outgrow it */
+  epicPartialDelta: (shard: number, partialSk: string, seq: number) => ({ PK: `RPART#${shard}`, SK: `${partialSk}#D${String(seq).padStart(10, '0')}` }),
+  /** the partial SK of a delta SK (or of a partial SK: unchanged) */
+  partialOfDelta: (sk: string) => sk.replace(/#D\d{10}$/, ''),
   monthPartial: (shard: number, month: string) => ({ PK: `RPART#${shard}`, SK: `M#${month}` }),
   /** per-shard run journal: commit C#<seq> (conditional put), its parts, and the materialised head */
   shardPartition: (shard: number) => `RSHARD#${shard}`,

@@ -3,7 +3,9 @@
  * - change log: Put `CHG#<hour>#<p>/<stamp>#<id>` (ingest); Query a partition's stamp range (coordinator);
  * - user / survey state: BatchGet `USTATE#<shard>/U#<user>` (touched users), Query the shard
  *   (recomputation of one epic, seeding); conditional Put with the run's sequence number;
- * - per-shard partials: Query `RPART#<shard>` (shard run, merge); conditional Put on `seq`;
+ * - per-shard partials: Query `RPART#<shard>` (shard run, merge); conditional Put on `seq`; Put of
+ *   a run's delta of an epic partial (`<partial>#D<seq>`), Query of one partial's deltas, and
+ *   BatchWrite deletes of folded deltas;
  * - journal: Query `RSHARD#<shard>` `C#` descending Limit 1 (latest commit), conditional Put of
  *   `C#<seq>` (the commit), Put of its parts, Get/Put of `HEAD` (materialised sequence);
  * - cursor: Get / conditional Put `META/ROLLUP#CURSOR`.
@@ -142,6 +144,16 @@ export class RollupStore {
   async partial(key: { PK: string; SK: string }): Promise<Item | undefined> {
     const out = await this.store.doc.send(new GetCommand({ TableName: this.store.table, Key: key, ConsistentRead: true }));
     return out.Item;
+  }
+
+  /** The pending changes (deltas) of one epic partial. */
+  async partialDeltas(shard: number, partialSk: string): Promise<Item[]> {
+    return queryAll(this.store, K.partialPartition(shard), { prefix: `${partialSk}#D` });
+  }
+
+  /** Put a run's change of an epic partial (idempotent: the same run writes the same item). */
+  async putPartialDelta(shard: number, partialSk: string, seq: number, def: string | undefined, j: string): Promise<void> {
+    await this.store.doc.send(new PutCommand({ TableName: this.store.table, Item: { ...K.epicPartialDelta(shard, partialSk, seq), seq, ...(def ? { def } : {}), j } }));
   }
 
   /** Replace a partial that is still at `prevSeq` (undefined: absent); false when it moved on. */
