@@ -48,7 +48,7 @@ export async function benchWeb() {
     return {
       initialJs: initial,
       initialGzipKB,
-      aimGzipKB: 250,
+      aimGzipKB: 150,
       impactChartsMs: { first: runs[0].chartsMs, median: sorted[Math.floor(sorted.length / 2)] },
       jsRequestsToCharts: runs[0].jsRequests,
     };
