@@ -60,7 +60,7 @@ describe('search params', () => {
 
   it('builds the menu from the route table, in order', () => {
     expect(NAV.map((n) => n.to)).toEqual(['/impact', '/roadmap', '/asks', '/iterations', '/review', '/planner', '/history', '/settings', '/people']);
-    expect(NAV.filter((n) => n.admin).map((n) => n.to)).toEqual(['/people']);
+    expect(NAV.filter((n) => n.role).map((n) => [n.to, n.role])).toEqual([['/history', 'editor'], ['/people', 'admin']]);
   });
 });
 

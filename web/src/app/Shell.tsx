@@ -4,6 +4,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { Badge } from '../components/Badge';
 import { BrandMark } from '../components/BrandMark';
 import { SCOPES } from '../lib/domain';
+import type { Role } from '../../../shared/keys';
 import { useSession } from './session';
 
 export interface NavItem {
@@ -11,8 +12,8 @@ export interface NavItem {
   label: string;
   to: string;
   icon: string;
-  /** shown to admins only */
-  admin?: boolean;
+  /** shown only from this role up */
+  role?: Role;
 }
 
 /** `nav`: the menu (from the route table); `active`: the item lit. Links preload their page on hover or focus. */
@@ -51,7 +52,7 @@ export function Shell({ active, nav, children }: { active: string | null; nav: N
           </Link>
           <nav className="nav" aria-label="Main">
             <ul>
-              {nav.filter((item) => !item.admin || can('admin')).map((item) => (
+              {nav.filter((item) => !item.role || can(item.role)).map((item) => (
                 <li key={item.id}>
                   <Link
                     to={item.to as '/impact'}

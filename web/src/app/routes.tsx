@@ -10,7 +10,7 @@
     path: '/history',
     title: 'History',
     nav: 'history',
-    menu: { label: 'History', icon: '◷', order: 65 },
+    menu: { label: 'History', icon: '◷', order: 65, role: 'editor' },
     load: () => import('../features/history/components/HistoryPage'),
     validateSearch: (s): { epic?: string; person?: string; from?: string; to?: string } => ({ epic: text(s.epic), person: text(s.person), from: isoDay(s.from), to: isoDay(s.to) }),
   }),
@@ -31,6 +31,7 @@
  */
 import { createRootRoute, createRoute, createRouter, lazyRouteComponent, Link, Outlet, redirect, useMatches, type AnyRoute } from '@tanstack/react-router';
 import { Suspense, useEffect, type ComponentType } from 'react';
+import type { Role } from '../../../shared/keys';
 import type { Schemas } from '../api/types';
 import type { SortKey } from '../features/impact/lib/impact-view';
 import { EmptyState, Loading } from '../components/States';
@@ -41,8 +42,8 @@ export interface PageInfo {
   title: string;
   /** the menu item lit while this page is open */
   nav?: string;
-  /** a menu item of its own, sorted by `order`; `admin`: shown to admins only */
-  menu?: { label: string; icon: string; order: number; admin?: boolean };
+  /** a menu item of its own, sorted by `order`; `role`: shown only from that role up */
+  menu?: { label: string; icon: string; order: number; role?: Role };
 }
 
 declare module '@tanstack/react-router' {
@@ -189,7 +190,7 @@ export const PAGES = {
     path: '/history',
     title: 'History',
     nav: 'history',
-    menu: { label: 'History', icon: '◷', order: 65 },
+    menu: { label: 'History', icon: '◷', order: 65, role: 'editor' },
     load: () => import('../features/history/components/HistoryPage'),
     validateSearch: (s): { epic?: string; person?: string; from?: string; to?: string } => ({ epic: text(s.epic), person: text(s.person), from: isoDay(s.from), to: isoDay(s.to) }),
   }),
@@ -197,7 +198,7 @@ export const PAGES = {
     path: '/people',
     title: 'People',
     nav: 'people',
-    menu: { label: 'People', icon: '☺', order: 80, admin: true },
+    menu: { label: 'People', icon: '☺', order: 80, role: 'admin' },
     load: () => import('../features/people/components/PeoplePage'),
   }),
 };
