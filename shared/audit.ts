@@ -73,7 +73,10 @@ export type AuditPage = z.infer<typeof AuditPage>;
 
 /** A value as stored in an entry: JSON, absent = null. */
 const plain = (v: unknown): unknown => (v === undefined ? null : JSON.parse(JSON.stringify(v)));
-const same = (a: unknown, b: unknown) => JSON.stringify(plain(a)) === JSON.stringify(plain(b));
+/** JSON with object keys sorted: a stored map may come back with its keys in another order (DynamoDB does) */
+const canonical = (v: unknown): string =>
+  JSON.stringify(plain(v), (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0))) : x));
+const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
 /** Fields an entity's entry compares, in the order a person reads them (epics first by what matters). */
 const EPIC_FIELDS = ['title', 'status', 'shippedAt', 'targets', 'milestoneId', 'themeId', 'estimate', 'signals', 'description', 'followUpOf'];

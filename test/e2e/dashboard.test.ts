@@ -251,6 +251,11 @@ describe('dashboard (headless Chromium, real server)', () => {
     expect(await p.getByRole('button', { name: '+ New epic' }).count()).toBe(0);
     expect(await p.getByRole('button', { name: /^Ship / }).count()).toBe(0);
     expect(await p.getByRole('button', { name: /Edit theme/ }).count()).toBe(0);
+    // the menu offers what the role may open: no History (editors), no People (admins)
+    const menu = p.getByRole('navigation', { name: 'Main' });
+    expect(await menu.getByRole('link', { name: /Roadmap/ }).count()).toBe(1);
+    expect(await menu.getByRole('link', { name: /History/ }).count()).toBe(0);
+    expect(await menu.getByRole('link', { name: /People/ }).count()).toBe(0);
     await p.goto(`${server.url}/epics/virtual-try-on`);
     await p.locator('.verdict-banner').waitFor({ timeout: 30_000 });
     expect(await p.getByRole('button', { name: 'Record decision' }).count()).toBe(0);

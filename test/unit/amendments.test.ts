@@ -185,3 +185,12 @@ describe('audit diffs', () => {
     expect(describeCounts(counts)).toBe('1 theme added, 1 epic changed');
   });
 });
+
+describe('field changes of stored documents', () => {
+  it('a map read back with its keys in another order (as DynamoDB returns them) is no change', () => {
+    const before = { title: 'A', estimate: { reach: 500, impact: 1, confidence: 0.5, effortWeeks: { engineering: 1, design: 0 } } };
+    const after = { title: 'B', estimate: { effortWeeks: { design: 0, engineering: 1 }, confidence: 0.5, impact: 1, reach: 500 } };
+    expect(fieldChanges(before, after)).toEqual([{ field: 'title', from: 'A', to: 'B' }]);
+    expect(fieldChanges(before, { ...after, estimate: { ...after.estimate, reach: 600 } }).map((c) => c.field)).toEqual(['title', 'estimate']);
+  });
+});

@@ -106,7 +106,8 @@ export class AuditStore {
   /** One page of entries, newest first (see the module doc for the partitions read). */
   async page(q: AuditQuery, today: string): Promise<AuditPage> {
     const cursor = q.cursor ? decode(q.cursor) : undefined;
-    const lo = q.from ?? '';
+    // sort keys start with the ISO time; DynamoDB refuses an empty string in a key condition
+    const lo = q.from ?? '0';
     const hi = q.to ? `${q.to}~` : '~';
     const ar = q.actor ? actorRef(q.actor) : undefined;
     const entries: AuditEntry[] = [];
