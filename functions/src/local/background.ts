@@ -1,7 +1,7 @@
 /**
  * Local background work (what EventBridge Scheduler does on AWS): a rollup shortly after data
  * changes (ingest's new facts or a roadmap edit; debounced, and spaced so rollups take at most
- * a tenth of the time under constant ingest), and the retention purge once an hour. A run that
+ * a quarter of the time under constant ingest), and the retention purge once an hour. A run that
  * consumed changes schedules one more: entries younger than the change log's lag are left for it.
  */
 import { runRollup } from '../analytics/rollup';
@@ -17,8 +17,10 @@ export function startBackground(services: Services, opts: { debounceMs?: number 
   let running: Promise<unknown> | undefined;
   let again = false;
   let stopped = false;
-  // under constant ingest, keep rollups to ≤ 10% of the time (wait at least 10× the last run's
-  // duration before the next)
+  // under constant ingest, keep rollups to ≤ 25% of the time (wait at least 3× the last run's
+  // duration before the next): at demo size a run takes well under a second, so the wait is the
+  // debounce and an event shows within ~5 s; at 10× (the earlier rule) a busy scheduler made
+  // events wait up to ten run-lengths
   let lastMs = 0;
   const run = async () => {
     timer = undefined;
@@ -44,7 +46,7 @@ export function startBackground(services: Services, opts: { debounceMs?: number 
       });
   };
   const schedule = () => {
-    if (!timer && !stopped) timer = setTimeout(run, Math.max(debounce, 10 * lastMs));
+    if (!timer && !stopped) timer = setTimeout(run, Math.max(debounce, 3 * lastMs));
   };
   services.onDirty = schedule;
   schedule();
