@@ -53,8 +53,10 @@ export const TREND_DAYS = 180;
  * Bump when rollupEpic's output or the stored partials change meaning: every partial is then
  * recomputed from the user states. 4: changes of an epic partial stored as items of their own
  * (a version before it, rolled back to, sees another format and recomputes: it never misreads them).
+ * 5: each epic partial has a head item (`H#…`: definition, sequence number, size) that shard runs
+ * read instead of the partial; partials without one are recomputed.
  */
-const ROLLUP_FORMAT = 4;
+const ROLLUP_FORMAT = 5;
 /** A fresh cursor (first run, re-seed) starts this far back: recent change-log entries are re-applied (a no-op when already in the facts). */
 const SEED_MARGIN_MS = 10 * 60_000;
 /** Journal parts stay under this many bytes (the item limit is 400 KB). */
@@ -267,7 +269,7 @@ async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<unknown>): P
 }
 
 /** Apply a committed run to states and partials; idempotent, and safe beside a later run. */
-async function materialise(services: Services, shard: number, commit: { seq: number; runId: string }, recs?: Rec[], known?: Map<string, PartialView>): Promise<void> {
+async function materialise(services: Services, shard: number, commit: { seq: number; runId: string }, recs?: Rec[], known?: Map<string, Item>): Promise<void> {
   const r = services.rollups;
   // a run's change of an epic partial is its own item (its size follows the change), folded into
   // the partial by the run that writes it once the pending changes reach this share of the
@@ -283,36 +285,47 @@ async function materialise(services: Services, shard: number, commit: { seq: num
     if (rec.k === 'd' && rec.sk.startsWith('E#')) {
       // an epic delta is its own item; it counts only beside a partial of its definition and an
       // older seq (liveDeltas). The run's own commit folds it and the pending ones into the
-      // partial when they have grown to the fold ratio of its size (a replay only writes the item)
+      // partial when they have grown to the fold ratio of its size, as its head tells (a hint:
+      // the partial is read to fold it, and checked; a replay only writes the item)
       const j = JSON.stringify(rec.v);
-      const view = known?.get(rec.sk);
-      const base = view?.base;
-      if (base && base.def === rec.def && Number(base.seq) < seq) {
-        const pending = liveDeltas(view).filter((d) => Number(d.seq) < seq);
-        if (pending.reduce((a, d) => a + String(d.j).length, j.length) >= String(base.j).length * foldRatio) {
+      const head = known?.get(rec.sk);
+      const pend = Number(head?.pend ?? 0) + j.length;
+      if (head && head.def === rec.def && Number(head.seq) < seq && pend >= Number(head.bytes) * foldRatio) {
+        const view = groupPartials(await r.partialWithDeltas(shard, rec.sk)).get(rec.sk);
+        const base = view?.base;
+        if (base && base.def === rec.def && Number(base.seq) < seq) {
+          const pending = liveDeltas(view).filter((d) => Number(d.seq) < seq);
           let v = JSON.parse(base.j as string) as Summable;
           for (const d of pending) v = addSummable(v, JSON.parse(d.j as string) as Summable);
-          if (await r.putPartial({ ...key, seq, def: rec.def, j: JSON.stringify(addSummable(v, rec.v)) }, Number(base.seq))) {
+          const folded = JSON.stringify(addSummable(v, rec.v));
+          if (await r.putPartial({ ...key, seq, def: rec.def, j: folded }, Number(base.seq))) {
+            await r.putHead(shard, rec.sk, { seq, def: rec.def, bytes: folded.length, pend: 0 });
             // folded deltas are void now (seq ≤ the partial's); deleted so reads stay small
             await r.deleteKeys(view!.deltas.map(keyOf));
             return;
           }
         }
       }
-      return r.putPartialDelta(shard, rec.sk, seq, rec.def, j);
+      await r.putPartialDelta(shard, rec.sk, seq, rec.def, j);
+      if (head && head.def === rec.def && Number(head.seq) < seq) await r.putHeadPending(shard, rec.sk, { seq: Number(head.seq), def: rec.def!, bytes: Number(head.bytes), pend });
+      return;
     }
     for (let attempt = 0; attempt < 20; attempt++) {
       // the run's own commit starts from the partials it read (a conflicting writer makes the put fail: re-read)
-      const p = attempt === 0 && known ? known.get(rec.sk)?.base : await r.partial(key);
-      if (p && Number(p.seq) >= seq) return;
+      const p = await r.partial(key);
+      if (p && Number(p.seq) >= seq) {
+        // a replay of the run that wrote it (a crash before its head): the head follows the partial
+        if (Number(p.seq) === seq && rec.k === 'f' && rec.sk.startsWith('E#')) await r.putHead(shard, rec.sk, { seq, def: rec.def, bytes: String(p.j).length, pend: 0 });
+        return;
+      }
       let v: Summable;
       if (rec.k === 'f') v = rec.v;
       else v = addSummable((p ? JSON.parse(p.j as string) : {}) as Summable, rec.v);
       if (await r.putPartial({ ...key, seq, ...(rec.def ? { def: rec.def } : {}), j: JSON.stringify(v) }, p ? Number(p.seq) : undefined)) {
-        // a recomputed epic partial voids its older deltas
+        // a recomputed epic partial voids its older deltas; its head (definition, size) follows it
         if (rec.k === 'f' && rec.sk.startsWith('E#')) {
-          const deltas = attempt === 0 && known ? (known.get(rec.sk)?.deltas ?? []) : await r.partialDeltas(shard, rec.sk);
-          await r.deleteKeys(deltas.filter((d) => Number(d.seq) <= seq).map(keyOf));
+          await r.putHead(shard, rec.sk, { seq, def: rec.def, bytes: String(JSON.stringify(v)).length, pend: 0 });
+          await r.deleteKeys((await r.partialDeltas(shard, rec.sk)).filter((d) => Number(d.seq) <= seq).map(keyOf));
         }
         return;
       }
@@ -370,8 +383,10 @@ async function shardAttempt(services: Services, job: ShardJob, ctx: ShardContext
   const { shard } = job;
   const last = await settle(services, shard);
   const seq = last + 1;
-  const [defs, partialItems] = await Promise.all([ctx.defs ?? epicWindows(services), rollups.partials(shard)]);
-  const partials = groupPartials(partialItems);
+  // the heads of the shard's epic partials (definition and size), not the partials: a partial is
+  // read only to fold changes into it
+  const [defs, headItems] = await Promise.all([ctx.defs ?? epicWindows(services), rollups.heads(shard)]);
+  const heads = new Map(headItems.map((h) => [(h.SK as string).slice(K.epicPartialHeadPrefix.length), h]));
   const recs: Rec[] = [];
 
   let all: Map<string, UserActivity> | undefined;
@@ -393,7 +408,7 @@ async function shardAttempt(services: Services, job: ShardJob, ctx: ShardContext
     }
   }
 
-  const stale = job.seed ? defs : defs.filter((d) => partials.get(d.sk)?.base?.def !== d.def);
+  const stale = job.seed ? defs : defs.filter((d) => heads.get(d.sk)?.def !== d.def);
   if (stale.length && !all) {
     all = new Map((await rollups.allUserStates(shard)).map((i) => [(i.SK as string).slice(2), toActivity(i as never)]));
     for (const c of changed) all.set(c.id, c.next);
@@ -419,7 +434,7 @@ async function shardAttempt(services: Services, job: ShardJob, ctx: ShardContext
     for (const s of surveys.values()) addSurvey(monthDelta, s);
     // replace every month partial and state item of the shard
     const keepUsers = new Set(all!.keys());
-    const [oldUsers, oldSurveys] = await Promise.all([rollups.allUserStates(shard), rollups.allSurveyStates(shard)]);
+    const [oldUsers, oldSurveys, partialItems] = await Promise.all([rollups.allUserStates(shard), rollups.allSurveyStates(shard), rollups.partials(shard)]);
     const drop = [
       ...oldUsers.filter((i) => !keepUsers.has((i.SK as string).slice(2))),
       ...oldSurveys.filter((i) => !surveys.has((i.SK as string).slice(2))),
@@ -455,7 +470,7 @@ async function shardAttempt(services: Services, job: ShardJob, ctx: ShardContext
   await rollups.putParts(shard, seq, runId, parts);
   // the commit point; the loser's parts are dropped with this sequence's journal later
   if (!(await rollups.commit(shard, { seq, runId, parts: parts.length, at: new Date().toISOString() }))) return null;
-  await materialise(services, shard, { seq, runId }, recs, partials);
+  await materialise(services, shard, { seq, runId }, recs, heads);
   await rollups.dropJournal(shard, seq - 2);
   return { committed: true, ...result, seq };
 }
@@ -604,7 +619,11 @@ export async function mergeRollups(services: Services, computedAt = new Date(ser
   const stale = storedEpics.filter((r) => !keep.has(`${r.epicId}#${r.windowDays}`));
   if (stale.length) await services.analytics.deleteEpicRollups(stale);
   const keepSk = new Set(defs.map((d) => d.sk));
-  const orphans = parts.flat().filter((p) => (p.SK as string).startsWith('E#') && !keepSk.has(K.partialOfDelta(p.SK as string)));
+  const head = K.epicPartialHeadPrefix;
+  const orphans = parts.flat().filter((p) => {
+    const sk = p.SK as string;
+    return (sk.startsWith('E#') && !keepSk.has(K.partialOfDelta(sk))) || (sk.startsWith(head) && !keepSk.has(sk.slice(head.length)));
+  });
   if (orphans.length) await services.rollups.deleteKeys(orphans.map((p) => ({ PK: p.PK as string, SK: p.SK as string })));
   return { epics: rollups.length, months: monthRollups.length, skipped };
 }

@@ -98,6 +98,9 @@ export const K = {
   epicPartialDelta: (shard: number, partialSk: string, seq: number) => ({ PK: `RPART#${shard}`, SK: `${partialSk}#D${String(seq).padStart(10, '0')}` }),
   /** the partial SK of a delta SK (or of a partial SK: unchanged) */
   partialOfDelta: (sk: string) => sk.replace(/#D\d{10}$/, ''),
+  /** a partial's head: its definition, sequence number and size (small: read instead of the partial, which is read only to fold it) */
+  epicPartialHead: (shard: number, partialSk: string) => ({ PK: `RPART#${shard}`, SK: `H#${partialSk}` }),
+  epicPartialHeadPrefix: 'H#',
   monthPartial: (shard: number, month: string) => ({ PK: `RPART#${shard}`, SK: `M#${month}` }),
   /** per-shard run journal: commit C#<seq> (conditional put), its parts, and the materialised head */
   shardPartition: (shard: number) => `RSHARD#${shard}`,

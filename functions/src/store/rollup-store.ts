@@ -3,7 +3,8 @@
  * - change log: Put `CHG#<hour>#<p>/<stamp>#<id>` (ingest); Query a partition's stamp range (coordinator);
  * - user / survey state: BatchGet `USTATE#<shard>/U#<user>` (touched users), Query the shard
  *   (recomputation of one epic, seeding); conditional Put with the run's sequence number;
- * - per-shard partials: Query `RPART#<shard>` (shard run, merge); conditional Put on `seq`; Put of
+ * - per-shard partials: Query `RPART#<shard>` (merge), Query of its `H#` heads (shard run: definition,
+ *   sequence number and size of each epic partial); conditional Put on `seq`; Put of
  *   a run's delta of an epic partial (`<partial>#D<seq>`), Query of one partial's deltas, and
  *   BatchWrite deletes of folded deltas;
  * - journal: Query `RSHARD#<shard>` `C#` descending Limit 1 (latest commit), conditional Put of
@@ -149,6 +150,48 @@ export class RollupStore {
   /** The pending changes (deltas) of one epic partial. */
   async partialDeltas(shard: number, partialSk: string): Promise<Item[]> {
     return queryAll(this.store, K.partialPartition(shard), { prefix: `${partialSk}#D` });
+  }
+
+  /** The heads of a shard's epic partials (definition, sequence number, size; small items: a shard run reads these, not the partials). */
+  async heads(shard: number): Promise<Item[]> {
+    return queryAll(this.store, K.partialPartition(shard), { prefix: K.epicPartialHeadPrefix });
+  }
+
+  /** One epic partial and its pending changes (to fold them). */
+  async partialWithDeltas(shard: number, partialSk: string): Promise<Item[]> {
+    return (await queryAll(this.store, K.partialPartition(shard), { prefix: partialSk })).filter((i) => K.partialOfDelta(i.SK as string) === partialSk);
+  }
+
+  /** Put a partial's head written by sequence `seq` (its partial was put or folded by `seq`), unless a later run's head is there. */
+  async putHead(shard: number, partialSk: string, head: { seq: number; def?: string; bytes: number; pend: number }): Promise<void> {
+    try {
+      await this.store.doc.send(
+        new PutCommand({
+          TableName: this.store.table,
+          Item: { ...K.epicPartialHead(shard, partialSk), ...head },
+          ConditionExpression: 'attribute_not_exists(PK) OR seq <= :s',
+          ExpressionAttributeValues: { ':s': head.seq },
+        }),
+      );
+    } catch (e) {
+      if (!isConditional(e)) throw e;
+    }
+  }
+
+  /** Raise a head's pending bytes (a hint for folding) while its partial is still the one read (`seq`, `def`). */
+  async putHeadPending(shard: number, partialSk: string, head: { seq: number; def: string; bytes: number; pend: number }): Promise<void> {
+    try {
+      await this.store.doc.send(
+        new PutCommand({
+          TableName: this.store.table,
+          Item: { ...K.epicPartialHead(shard, partialSk), ...head },
+          ConditionExpression: 'seq = :s AND def = :d',
+          ExpressionAttributeValues: { ':s': head.seq, ':d': head.def },
+        }),
+      );
+    } catch (e) {
+      if (!isConditional(e)) throw e;
+    }
   }
 
   /** Put a run's change of an epic partial (idempotent: the same run writes the same item). */
