@@ -2,10 +2,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, call } from '../lib/api-client';
 import { keys } from './keys';
-import type { Api, Schemas } from './types';
-import type { AuditPage as AuditPageOut } from '../../../shared/audit';
-
-export type AuditPage = Api<AuditPageOut, Schemas['AuditPage']>;
+import type { AuditPage } from './types';
 
 export interface AuditFilters {
   epicId?: string;
@@ -16,6 +13,7 @@ export interface AuditFilters {
 }
 
 export function getAudit(f: AuditFilters & { cursor?: string }, signal?: AbortSignal): Promise<AuditPage> {
+  // the document makes a change's `from`/`to` (any JSON, null included) optional; the server always sends them
   return call(api.GET('/api/v1/audit', { params: { query: { epicId: f.epicId, actor: f.actor, from: f.from, to: f.to, cursor: f.cursor, limit: f.limit } }, signal })) as Promise<AuditPage>;
 }
 

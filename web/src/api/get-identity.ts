@@ -1,11 +1,8 @@
 /** GET /api/v1/identity (public) — the identity provider the sign-in page offers, if any. */
 import { useQuery } from '@tanstack/react-query';
-import type { IdentityConfig } from '../../../shared/people';
 import { api, call, withToken } from '../lib/api-client';
 import { keys } from './keys';
-import type { Api, Schemas } from './types';
-
-export type Identity = Api<IdentityConfig, Schemas['IdentityConfig']>;
+import type { Identity } from './types';
 
 export function getIdentity(signal?: AbortSignal): Promise<Identity> {
   return call(api.GET('/api/v1/identity', { ...withToken(''), signal }));

@@ -14,7 +14,8 @@ import type { IngestStats as IngestStatsOut } from '../../../shared/ingest';
 import type { IterationDiff as IterationDiffOut, IterationHeader as IterationHeaderOut, Iteration as IterationOut } from '../../../shared/iteration';
 import type { KeyRecord as KeyRecordOut, SessionCreated as SessionCreatedOut } from '../../../shared/keys';
 import type { MonthlyReview as MonthlyReviewOut } from '../../../shared/monthly-review';
-import type { Person as PersonOut } from '../../../shared/people';
+import type { IdentityConfig, Person as PersonOut } from '../../../shared/people';
+import type { AuditPage as AuditPageOut } from '../../../shared/audit';
 import type { Outcome as OutcomeOut } from '../../../shared/outcome-types';
 import type { PlanAccepted as PlanAcceptedOut, PlanProposal as PlanProposalOut } from '../../../shared/planner';
 import type { Review as ReviewOut } from '../../../shared/review';
@@ -55,6 +56,8 @@ export type PlanAccepted = Api<PlanAcceptedOut, Schemas['PlanAccepted']>;
 export type MonthlyReview = Api<MonthlyReviewOut, Schemas['MonthlyReview']>;
 export type IngestStats = Api<IngestStatsOut, Schemas['IngestStats']>;
 export type Person = Api<PersonOut, Schemas['Person']>;
+export type Identity = Api<IdentityConfig, Schemas['IdentityConfig']>;
+export type AuditPage = Api<AuditPageOut, Schemas['AuditPage']>;
 
 export type AskInput = Schemas['AskInput'];
 export type AskPatch = Schemas['AskPatch'];
