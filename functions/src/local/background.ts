@@ -2,7 +2,9 @@
  * Local background work (what EventBridge Scheduler does on AWS): a rollup shortly after data
  * changes (ingest's new facts or a roadmap edit; debounced, and spaced so rollups take at most
  * a quarter of the time under constant ingest), and the retention purge once an hour. A run that
- * consumed changes schedules one more: entries younger than the change log's lag are left for it.
+ * consumed changes schedules one more, and so does a run that started within the change log's lag
+ * of the last new facts: a run reads only entries older than the lag, so facts logged just before
+ * it are left for the next one, which must come even if nothing else is ingested.
  */
 import { runRollup } from '../analytics/rollup';
 import { purgeExpired } from '../analytics/jobs';
@@ -22,6 +24,9 @@ export function startBackground(services: Services, opts: { debounceMs?: number 
   // debounce and an event shows within ~5 s; at 10× (the earlier rule) a busy scheduler made
   // events wait up to ten run-lengths
   let lastMs = 0;
+  // when new facts were last reported (their change-log entries are stamped before this)
+  let dirtyAt = 0;
+  const lag = services.config.SEXTANT_CHANGELOG_LAG_MS;
   const run = async () => {
     timer = undefined;
     if (running) {
@@ -29,13 +34,20 @@ export function startBackground(services: Services, opts: { debounceMs?: number 
       return;
     }
     const started = Date.now();
+    // facts reported at or after started − lag may be stamped after this run's bound
+    const uncovered = dirtyAt >= started - lag;
     running = runRollup(services)
       .then((r) => {
+        if (uncovered) again = true;
         if (!r.ran) return;
         log.info('rollup', { ...r });
         again = true;
       })
-      .catch((e) => log.error('rollup failed', { message: (e as Error).message }))
+      .catch((e) => {
+        // the changes stay in the log past the cursor: try again at the usual spacing
+        log.error('rollup failed', { message: (e as Error).message });
+        again = true;
+      })
       .finally(() => {
         lastMs = Date.now() - started;
         running = undefined;
@@ -48,7 +60,10 @@ export function startBackground(services: Services, opts: { debounceMs?: number 
   const schedule = () => {
     if (!timer && !stopped) timer = setTimeout(run, Math.max(debounce, 3 * lastMs));
   };
-  services.onDirty = schedule;
+  services.onDirty = () => {
+    dirtyAt = Date.now();
+    schedule();
+  };
   schedule();
   const purge = setInterval(() => {
     purgeExpired(services).catch((e) => log.error('retention purge failed', { message: (e as Error).message }));
