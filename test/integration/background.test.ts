@@ -6,7 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { epicOutcome } from '../../functions/src/analytics/outcomes';
-import { runRollup } from '../../functions/src/analytics/rollup';
+import { recomputeFromFacts, runRollup } from '../../functions/src/analytics/rollup';
+import { CHANGE_LOG_ATTEMPTS } from '../../functions/src/ingest/change-log';
 import { ingest } from '../../functions/src/ingest/ingest';
 import { startBackground } from '../../functions/src/local/background';
 import { K } from '../../functions/src/store/keys';
@@ -86,4 +87,67 @@ describe('local background rollups', () => {
     await adopters(c, 1);
     expect(failures).toBe(1);
   }, 60_000);
+});
+
+describe('change-log writes slower than the lag', () => {
+  /** Change-log puts take `ms` while `slow` is set (a stalled store: a fault we cannot cause for real). */
+  function slowChanges(c: TestContext, ms: number) {
+    const doc = c.services.store.doc as unknown as { send: (cmd: { constructor: { name: string }; input: { Item?: Record<string, unknown> } }) => Promise<unknown> };
+    const send = doc.send.bind(doc);
+    const state = { slowFor: 0, puts: 0 };
+    doc.send = async (cmd) => {
+      if (cmd.constructor.name === 'PutCommand' && String(cmd.input.Item?.PK).startsWith(K.changeLogPrefix)) {
+        state.puts++;
+        if (state.slowFor > 0) {
+          state.slowFor--;
+          const out = await send(cmd);
+          await sleep(ms);
+          return out;
+        }
+      }
+      return send(cmd);
+    };
+    return state;
+  }
+  const lag = 2_000;
+  /** e1's adopters by today in a full recomputation from the durable facts */
+  const adoptersInFacts = async (c: TestContext) => (await recomputeFromFacts(c.services)).epics.find((e) => e.epicId === 'e1')!.series.at(-1)!.adopters;
+  const body = (user: string) => ({ userId: user, event: 'A Used', messageId: `m-${user}`, timestamp: new Date().toISOString() });
+
+  it('are written again with a fresh stamp until one is quick, and the event counts once', async () => {
+    ctx = await createTestContext({ SEXTANT_CHANGELOG_LAG_MS: String(lag) });
+    const c = ctx;
+    const today = todayUtc(Date.now());
+    await c.services.roadmaps.replace(Roadmap.parse({ mission: { statement: 's' }, themes: [{ id: 't', name: 'T' }], milestones: [], epics: [{ id: 'e1', title: 'E1', themeId: 't', status: 'shipped', shippedAt: addDays(today, -10), signals: { events: ['A Used'] }, targets: [] }], stories: [] }));
+    await runRollup(c.services, { force: true });
+    const state = slowChanges(c, lag / 2 + 200);
+    state.slowFor = 3;
+    const res = await c.call('POST', '/v1/track', { token: c.tokens.ingest, body: body('a') });
+    expect(res.status).toBe(200);
+    expect(state.puts).toBeGreaterThanOrEqual(4); // three slow, then one quick (a busy machine may make one more slow)
+    await sleep(lag + 50);
+    await runRollup(c.services);
+    expect((await epicOutcome(c.services, 'e1')).adoption.adopters).toBe(1);
+  }, 30_000);
+
+  it('are refused with 503 and Retry-After when every attempt is slow, storing no fact; the retry counts the event once', async () => {
+    ctx = await createTestContext({ SEXTANT_CHANGELOG_LAG_MS: String(lag) });
+    const c = ctx;
+    const today = todayUtc(Date.now());
+    await c.services.roadmaps.replace(Roadmap.parse({ mission: { statement: 's' }, themes: [{ id: 't', name: 'T' }], milestones: [], epics: [{ id: 'e1', title: 'E1', themeId: 't', status: 'shipped', shippedAt: addDays(today, -10), signals: { events: ['A Used'] }, targets: [] }], stories: [] }));
+    await runRollup(c.services, { force: true });
+    const state = slowChanges(c, lag / 2 + 200);
+    state.slowFor = CHANGE_LOG_ATTEMPTS;
+    const refused = await c.call('POST', '/v1/track', { token: c.tokens.ingest, body: body('a') });
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.code).toBe('unavailable');
+    expect(refused.headers.get('retry-after')).toBe('2');
+    expect(await adoptersInFacts(c)).toBe(0);
+    const retried = await c.call('POST', '/v1/track', { token: c.tokens.ingest, body: body('a') });
+    expect(retried.status).toBe(200);
+    await sleep(lag + 50);
+    await runRollup(c.services);
+    expect((await epicOutcome(c.services, 'e1')).adoption.adopters).toBe(1);
+    expect(await adoptersInFacts(c)).toBe(1);
+  }, 30_000);
 });

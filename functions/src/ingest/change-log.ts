@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { UserActivity } from '../../../shared/outcome-types';
 import { toCompact } from '../../../shared/user-state';
+import { AppError } from '../errors';
 import type { Services } from '../services';
 import { K } from '../store/keys';
 import type { ChangeEntry } from '../store/rollup-store';
@@ -66,21 +67,32 @@ export function changeEntriesOf(items: Iterable<Record<string, unknown> & { PK: 
   return entries;
 }
 
+/** Slow puts of one entry (each with a fresh stamp) before the request is refused with 503. */
+export const CHANGE_LOG_ATTEMPTS = 5;
+
 /**
  * Write the change-log entries of a request. The rollup reads entries stamped before
  * now − LAG; a put that took longer than LAG/2 is written again with a fresh stamp, so every
- * entry becomes readable before the rollup's bound passes its stamp.
+ * entry becomes readable before the rollup's bound passes its stamp. When every attempt is slow
+ * (the store or the process stalls for longer than the lag), the request is refused with 503 and
+ * `Retry-After` before any fact is written: the client's retry logs the facts again, so an
+ * accepted event is never left behind a cursor that has already passed it.
  */
 export async function logChanges(services: Services, items: Iterable<Record<string, unknown> & { PK: string; SK: string }>): Promise<void> {
   const { SEXTANT_CHANGELOG_PARTITIONS: partitions, SEXTANT_CHANGELOG_LAG_MS: lag } = services.config;
   await Promise.all(
     changeEntriesOf(items).map(async (entry) => {
-      for (let attempt = 0; ; attempt++) {
+      for (let attempt = 1; ; attempt++) {
         const stamp = Date.now();
         const id = randomBytes(6).toString('base64url');
         const partition = Math.floor(Math.random() * partitions);
         await services.rollups.putChange(hourOf(stamp), partition, stamp, id, entry, Math.floor(stamp / 1000) + CHANGE_LOG_TTL_DAYS * 86400);
-        if (lag === 0 || Date.now() - stamp <= lag / 2 || attempt >= 2) return;
+        const took = Date.now() - stamp;
+        if (lag === 0 || took <= lag / 2) return;
+        if (attempt >= CHANGE_LOG_ATTEMPTS) {
+          const retryAfterSeconds = Math.max(1, Math.ceil(lag / 1000));
+          throw new AppError(503, 'unavailable', `the store answered too slowly to log this request's changes (${took} ms, ${attempt} times); nothing was stored; retry after ${retryAfterSeconds} s`, { retryAfterSeconds });
+        }
       }
     }),
   );
