@@ -287,9 +287,13 @@ async function materialise(services: Services, shard: number, commit: { seq: num
       // older seq (liveDeltas). The run's own commit folds it and the pending ones into the
       // partial when they have grown to the fold ratio of its size, as its head tells (a hint:
       // the partial is read to fold it, and checked; a replay only writes the item)
+      // the change is always its own item too: the merge adds the changes it has not applied yet
+      // to its totals (a change folded here is void beside the partial, not for the merge)
       const j = JSON.stringify(rec.v);
+      await r.putPartialDelta(shard, rec.sk, seq, rec.def, j);
       const head = known?.get(rec.sk);
       const pend = Number(head?.pend ?? 0) + j.length;
+      const rseq = Number(head?.rseq ?? 0);
       if (head && head.def === rec.def && Number(head.seq) < seq && pend >= Number(head.bytes) * foldRatio) {
         const view = groupPartials(await r.partialWithDeltas(shard, rec.sk)).get(rec.sk);
         const base = view?.base;
@@ -299,15 +303,17 @@ async function materialise(services: Services, shard: number, commit: { seq: num
           for (const d of pending) v = addSummable(v, JSON.parse(d.j as string) as Summable);
           const folded = JSON.stringify(addSummable(v, rec.v));
           if (await r.putPartial({ ...key, seq, def: rec.def, j: folded }, Number(base.seq))) {
-            await r.putHead(shard, rec.sk, { seq, def: rec.def, bytes: folded.length, pend: 0 });
-            // folded deltas are void now (seq ≤ the partial's); deleted so reads stay small
-            await r.deleteKeys(view!.deltas.map(keyOf));
+            await r.putHead(shard, rec.sk, { seq, def: rec.def, bytes: folded.length, pend: 0, rseq });
+            // folded deltas are void now (seq ≤ the partial's); those the merge had applied already
+            // one total before the current one are deleted (`pv`: a merge still working from
+            // the previous total may need the changes the current one added)
+            const merged = Number((await r.total(rec.sk))?.pv?.[shard] ?? -1);
+            await r.deleteKeys(view!.deltas.filter((d) => Number(d.seq) <= Math.min(seq, merged)).map(keyOf));
             return;
           }
         }
       }
-      await r.putPartialDelta(shard, rec.sk, seq, rec.def, j);
-      if (head && head.def === rec.def && Number(head.seq) < seq) await r.putHeadPending(shard, rec.sk, { seq: Number(head.seq), def: rec.def!, bytes: Number(head.bytes), pend });
+      if (head && head.def === rec.def && Number(head.seq) < seq) await r.putHeadPending(shard, rec.sk, { seq: Number(head.seq), def: rec.def!, bytes: Number(head.bytes), pend, rseq });
       return;
     }
     for (let attempt = 0; attempt < 20; attempt++) {
@@ -315,7 +321,7 @@ async function materialise(services: Services, shard: number, commit: { seq: num
       const p = await r.partial(key);
       if (p && Number(p.seq) >= seq) {
         // a replay of the run that wrote it (a crash before its head): the head follows the partial
-        if (Number(p.seq) === seq && rec.k === 'f' && rec.sk.startsWith('E#')) await r.putHead(shard, rec.sk, { seq, def: rec.def, bytes: String(p.j).length, pend: 0 });
+        if (Number(p.seq) === seq && rec.k === 'f' && rec.sk.startsWith('E#')) await r.putHead(shard, rec.sk, { seq, def: rec.def, bytes: String(p.j).length, pend: 0, rseq: seq });
         return;
       }
       let v: Summable;
@@ -324,7 +330,7 @@ async function materialise(services: Services, shard: number, commit: { seq: num
       if (await r.putPartial({ ...key, seq, ...(rec.def ? { def: rec.def } : {}), j: JSON.stringify(v) }, p ? Number(p.seq) : undefined)) {
         // a recomputed epic partial voids its older deltas; its head (definition, size) follows it
         if (rec.k === 'f' && rec.sk.startsWith('E#')) {
-          await r.putHead(shard, rec.sk, { seq, def: rec.def, bytes: String(JSON.stringify(v)).length, pend: 0 });
+          await r.putHead(shard, rec.sk, { seq, def: rec.def, bytes: String(JSON.stringify(v)).length, pend: 0, rseq: seq });
           await r.deleteKeys((await r.partialDeltas(shard, rec.sk)).filter((d) => Number(d.seq) <= seq).map(keyOf));
         }
         return;
@@ -548,37 +554,100 @@ export interface MergeResult {
   skipped: number;
 }
 
-/** Sum the shards' partials into the per-epic and per-month rollups outcome and impact read. */
+/**
+ * The per-epic and per-month rollups outcome and impact read. An epic window's total over all
+ * shards is kept uncut (`ROLLUP/TOTAL#…`, with per shard the sequence number of the last change
+ * it includes); the merge adds the changes written since (`#D<seq>` items above that number) and
+ * cuts the total to today. A partial recomputed since (its head's `rseq`), a new definition or no
+ * total yet: the epic is summed again from every shard's partial. The total is rewritten (only over
+ * the version read: two merges never both add the same change) once the changes added to it reach
+ * SEXTANT_ROLLUP_FOLD_RATIO × its size, as partials are; until then each merge adds them again,
+ * so its reads follow the changes since and its writes follow the change. The rollup is put
+ * only when its merge sequence (the sum over shards of the last change in it) or its cut moved.
+ */
 export async function mergeRollups(services: Services, computedAt = new Date(services.now()).toISOString(), ctx: { defs?: EpicWindow[]; settled?: Set<number> } = {}): Promise<MergeResult> {
+  const r = services.rollups;
   const n = services.config.SEXTANT_ROLLUP_SHARDS;
   const shards = Array.from({ length: n }, (_, s) => s);
   // finish any run that crashed after its commit (shards this process just ran are settled)
   await pool(shards.filter((s) => !ctx.settled?.has(s)), 8, (s) => settle(services, s));
-  const [defs, parts] = await Promise.all([ctx.defs ?? epicWindows(services), Promise.all(shards.map((s) => services.rollups.partials(s)))]);
+  const [defs, headItems, monthItems, totalItems] = await Promise.all([
+    ctx.defs ?? epicWindows(services),
+    Promise.all(shards.map((s) => r.heads(s))),
+    Promise.all(shards.map((s) => r.monthPartials(s))),
+    r.totals(),
+  ]);
   const today = todayUtc(services.now());
-  const views = parts.map(groupPartials);
+  const hp = K.epicPartialHeadPrefix;
+  const tp = K.rollupTotalPrefix;
+  const heads = headItems.map((items) => new Map(items.map((h) => [(h.SK as string).slice(hp.length), h])));
+  const totals = new Map(totalItems.map((t) => [(t.SK as string).slice(tp.length), t]));
   const bySk = new Map<string, { seq: number; def?: string; j: string }[]>();
-  for (const items of parts) for (const p of items) if ((p.SK as string).startsWith('M#')) (bySk.get(p.SK as string) ?? (bySk.set(p.SK as string, []), bySk.get(p.SK as string)!)).push(p as never);
+  for (const items of monthItems) for (const p of items) (bySk.get(p.SK as string) ?? (bySk.set(p.SK as string, []), bySk.get(p.SK as string)!)).push(p as never);
 
-  const rollups: (StoredEpicRollup & { mergeSeq: number })[] = [];
+  // the stored rollups' merge sequence and length: an epic whose rollup already holds every change
+  // (and today's cut) is not written again (a read unit costs a twentieth of a write unit per byte)
+  const stored = new Map((await services.analytics.allEpicRollups()).map((x) => [`${x.epicId}#${x.windowDays}`, x as StoredEpicRollup & { mergeSeq?: number }]));
+  const foldRatio = services.config.SEXTANT_ROLLUP_FOLD_RATIO;
+  let merged = 0;
   let skipped = 0;
-  for (const d of defs) {
-    const ps = views.map((v) => v.get(d.sk)).filter((v): v is PartialView => v?.base?.def === d.def).map(partialValue);
-    if (ps.length !== n) {
+  await pool(defs, 8, async (d) => {
+    const hs = heads.map((m) => m.get(d.sk));
+    if (hs.some((h) => h?.def !== d.def)) {
       skipped++;
-      continue;
+      return;
     }
-    const sum = new Float64Array(flattenLeaves(d.template as never).length);
-    let cells: Record<string, number> = {};
-    for (const p of ps) {
-      const v = p.value as FlatEpicPartial;
-      for (let i = 0; i < sum.length; i++) sum[i] += v.f?.[i] ?? 0;
-      cells = addSummable(cells as Summable, v.m as Summable) as Record<string, number>;
+    const t = totals.get(d.sk);
+    const prev = t && t.def === d.def && Array.isArray(t.v) && t.v.length === n ? (t.v as unknown[]).map(Number) : undefined;
+    const resum = !prev || hs.some((h, s) => Number(h!.rseq ?? 0) > prev[s]);
+    let total: Summable = { f: new Array<number>(flattenLeaves(d.template as never).length).fill(0), m: {} };
+    const v: number[] = [];
+    // bytes of the changes added to the stored total (the total is rewritten once they reach
+    // the fold ratio of its size, as partials are: its writes follow the change)
+    let pending = 0;
+    if (resum) {
+      for (const s of shards) {
+        const view = groupPartials(await r.partialWithDeltas(s, d.sk)).get(d.sk);
+        if (view?.base?.def !== d.def) {
+          skipped++;
+          return;
+        }
+        const pv = partialValue(view);
+        total = addSummable(total, pv.value);
+        v[s] = pv.seq;
+      }
+    } else {
+      total = JSON.parse(t!.j as string) as Summable;
+      for (const s of shards) {
+        v[s] = prev![s];
+        for (const dl of await r.deltasAfter(s, d.sk, prev![s])) {
+          if (dl.def === d.def) {
+            total = addSummable(total, JSON.parse(dl.j as string) as Summable);
+            pending += String(dl.j).length;
+          }
+          v[s] = Math.max(v[s], Number(dl.seq));
+        }
+      }
     }
-    const full = { ...(unflattenLeaves(d.template as never, decodeDays(sum, d.blocks, d.w)) as unknown as EpicRollup), matched: unflattenCells(cells) };
-    const r = truncateRollup(full, dayNumber(today) - dayNumber(d.epic.shippedAt) + 1);
-    rollups.push({ ...r, computedAt, mergeSeq: ps.reduce((a, p) => a + Number(p.seq), 0) });
-  }
+    const cells = (total as FlatEpicPartial).m;
+    for (const k of Object.keys(cells)) if (cells[k] === 0) delete cells[k];
+    const mergeSeq = v.reduce((a, x) => a + x, 0);
+    merged++;
+    const span = Math.max(0, Math.min(d.w, dayNumber(today) - dayNumber(d.epic.shippedAt) + 1));
+    const was = stored.get(`${d.epic.id}#${d.w}`);
+    // per shard, sequence numbers only grow: the same sum is the same changes
+    if (!was || was.mergeSeq !== mergeSeq || was.series.length !== span || resum) {
+      const flat = (total as FlatEpicPartial).f.map((x) => x ?? 0);
+      const full = { ...(unflattenLeaves(d.template as never, decodeDays(flat, d.blocks, d.w)) as unknown as EpicRollup), matched: unflattenCells(cells) };
+      // the rollup before the total: a crash in between makes the next merge add the same changes again
+      await services.analytics.putEpicRollupsIfNewer([{ ...truncateRollup(full, span), computedAt, mergeSeq }]);
+    }
+    // `pv`: what the total it replaces included; folds delete the changes up to it (never those
+    // of the current total, which a merge that read the previous total still adds)
+    if (resum || pending > Number(String(t!.j).length) * foldRatio) {
+      await r.putTotal(d.sk, { def: d.def, v, pv: prev ?? v.map(() => -1), j: JSON.stringify(total) }, t ? Number(t.ver) : undefined);
+    }
+  });
 
   const from = defs.reduce((f, d) => (addDays(d.epic.shippedAt, -d.w) < f ? addDays(d.epic.shippedAt, -d.w) : f), addDays(today, -TREND_DAYS));
   const months = new Set(monthsBetween(from, today));
@@ -600,32 +669,28 @@ export async function mergeRollups(services: Services, computedAt = new Date(ser
     monthRollups.push({ month, active, satisfaction, mergeSeq: ps.reduce((a, p) => a + Number(p.seq), 0) });
   }
 
-  // only what changed is written (a read unit costs a fifth of a write unit): the stored rollups are read first
-  const [storedEpics, storedMonths] = await Promise.all([services.analytics.allEpicRollups(), services.analytics.monthRollups(monthRollups.map((m) => m.month))]);
+  // only what changed is written (a read unit costs a fifth of a write unit): the stored month rollups are read first
+  const storedMonths = await services.analytics.monthRollups(monthRollups.map((m) => m.month));
   const same = (a: Record<string, unknown> | undefined, b: Record<string, unknown>) => {
     if (!a) return false;
     const { PK: _p, SK: _s, computedAt: _c, ...x } = a;
     const { computedAt: _d, ...y } = b;
     return canonicalJson(x) === canonicalJson(y);
   };
-  const epicByKey = new Map(storedEpics.map((r) => [`${r.epicId}#${r.windowDays}`, r as unknown as Record<string, unknown>]));
   const monthByKey = new Map(storedMonths.map((m) => [m.month, m as unknown as Record<string, unknown>]));
-  await Promise.all([
-    services.analytics.putEpicRollupsIfNewer(rollups.filter((r) => !same(epicByKey.get(`${r.epicId}#${r.windowDays}`), r as never))),
-    services.analytics.putMonthRollupsIfNewer(monthRollups.filter((m) => !same(monthByKey.get(m.month), m as never))),
-  ]);
-  // rollups of epics that are no longer shipped, or of windows no longer used, are removed (and their partials)
+  await services.analytics.putMonthRollupsIfNewer(monthRollups.filter((m) => !same(monthByKey.get(m.month), m as never)));
+  // rollups of epics that are no longer shipped, or of windows no longer used, are removed (and
+  // their totals, heads, partials and changes)
   const keep = new Set(defs.map((d) => `${d.epic.id}#${d.w}`));
-  const stale = storedEpics.filter((r) => !keep.has(`${r.epicId}#${r.windowDays}`));
-  if (stale.length) await services.analytics.deleteEpicRollups(stale);
   const keepSk = new Set(defs.map((d) => d.sk));
-  const head = K.epicPartialHeadPrefix;
-  const orphans = parts.flat().filter((p) => {
-    const sk = p.SK as string;
-    return (sk.startsWith('E#') && !keepSk.has(K.partialOfDelta(sk))) || (sk.startsWith(head) && !keepSk.has(sk.slice(head.length)));
+  const goneTotals = totalItems.filter((t) => !keepSk.has((t.SK as string).slice(tp.length)));
+  const goneRollups = [...stored.values()].filter((x) => !keep.has(`${x.epicId}#${x.windowDays}`));
+  if (goneRollups.length) await services.analytics.deleteEpicRollups(goneRollups);
+  if (goneTotals.length) await r.deleteKeys(goneTotals.map(keyOf));
+  await pool(shards, 8, async (s) => {
+    for (const sk of heads[s].keys()) if (!keepSk.has(sk)) await r.deleteKeys([...(await r.partialWithDeltas(s, sk)).map(keyOf), K.epicPartialHead(s, sk)]);
   });
-  if (orphans.length) await services.rollups.deleteKeys(orphans.map((p) => ({ PK: p.PK as string, SK: p.SK as string })));
-  return { epics: rollups.length, months: monthRollups.length, skipped };
+  return { epics: merged, months: monthRollups.length, skipped };
 }
 
 // ---------------------------------------------------------------------------------------

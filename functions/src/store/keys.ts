@@ -75,6 +75,9 @@ export const K = {
   epicRollup: (epicId: string, windowDays: number) => ({ PK: 'ROLLUP', SK: `EPIC#${epicId}#W${windowDays}` }),
   epicRollupPrefix: 'EPIC#',
   monthRollup: (month: string) => ({ PK: 'ROLLUP', SK: `MONTH#${month}` }),
+  /** an epic window's total over all shards, uncut, and the changes it includes (per shard: the last sequence number applied) */
+  rollupTotal: (partialSk: string) => ({ PK: 'ROLLUP', SK: `TOTAL#${partialSk}` }),
+  rollupTotalPrefix: 'TOTAL#',
   monthRollupPrefix: 'MONTH#',
   rollupState: () => ({ PK: 'META', SK: 'ROLLUP' }),
 

@@ -163,7 +163,7 @@ export class RollupStore {
   }
 
   /** Put a partial's head written by sequence `seq` (its partial was put or folded by `seq`), unless a later run's head is there. */
-  async putHead(shard: number, partialSk: string, head: { seq: number; def?: string; bytes: number; pend: number }): Promise<void> {
+  async putHead(shard: number, partialSk: string, head: { seq: number; def?: string; bytes: number; pend: number; rseq: number }): Promise<void> {
     try {
       await this.store.doc.send(
         new PutCommand({
@@ -179,7 +179,7 @@ export class RollupStore {
   }
 
   /** Raise a head's pending bytes (a hint for folding) while its partial is still the one read (`seq`, `def`). */
-  async putHeadPending(shard: number, partialSk: string, head: { seq: number; def: string; bytes: number; pend: number }): Promise<void> {
+  async putHeadPending(shard: number, partialSk: string, head: { seq: number; def: string; bytes: number; pend: number; rseq: number }): Promise<void> {
     try {
       await this.store.doc.send(
         new PutCommand({
@@ -191,6 +191,45 @@ export class RollupStore {
       );
     } catch (e) {
       if (!isConditional(e)) throw e;
+    }
+  }
+
+  /** A shard's month partials. */
+  async monthPartials(shard: number): Promise<Item[]> {
+    return queryAll(this.store, K.partialPartition(shard), { prefix: K.monthPartial(shard, '').SK });
+  }
+
+  /** The changes of an epic partial with a sequence number above `after` (the merge: those not in its total yet). */
+  async deltasAfter(shard: number, partialSk: string, after: number): Promise<Item[]> {
+    return queryAll(this.store, K.partialPartition(shard), { between: [K.epicPartialDelta(shard, partialSk, Math.max(0, after + 1)).SK, K.epicPartialDelta(shard, partialSk, 9_999_999_999).SK] });
+  }
+
+  /** Every epic window's total (the merge). */
+  async totals(): Promise<Item[]> {
+    return queryAll(this.store, K.rollupPartition(), { prefix: K.rollupTotalPrefix });
+  }
+
+  /** One total, eventually consistent (a fold: which changes the merge has applied; an older answer only deletes fewer). */
+  async total(partialSk: string): Promise<Item | undefined> {
+    const out = await this.store.doc.send(new GetCommand({ TableName: this.store.table, Key: K.rollupTotal(partialSk) }));
+    return out.Item;
+  }
+
+  /** Replace a total still at version `prev` (undefined: absent); false when another merge moved it first. */
+  async putTotal(partialSk: string, item: Item, prev: number | undefined): Promise<boolean> {
+    try {
+      await this.store.doc.send(
+        new PutCommand({
+          TableName: this.store.table,
+          Item: { ...K.rollupTotal(partialSk), ...item, ver: (prev ?? 0) + 1 },
+          ConditionExpression: prev === undefined ? 'attribute_not_exists(PK)' : 'ver = :v',
+          ExpressionAttributeValues: prev === undefined ? undefined : { ':v': prev },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditional(e)) return false;
+      throw e;
     }
   }
 
