@@ -73,8 +73,8 @@ export const API_ACCESS: TableGrant[] = [
 /**
  * Scheduled worker (analytics/jobs.ts runScheduledWork) and the rollup's shard and merge jobs:
  * the coordinator reads the change log and its cursor; shard runs read and conditionally put
- * user states, partials and their journal; the merge reads the partials and puts the rollups
- * (conditional puts, stale deletes). No Scan: on AWS, DynamoDB TTL (expiresAt) expires raw
+ * user states, partials and their journal; the merge reads the heads, its per-epic totals and
+ * the changes since, and puts the rollups and totals (conditional puts, stale deletes). No Scan: on AWS, DynamoDB TTL (expiresAt) expires raw
  * events, rejection samples and change-log entries, so the worker never runs the retention
  * purge (SEXTANT_TTL_ENABLED=1) and never reads the whole table.
  */

@@ -17,7 +17,8 @@
  * through ingest → change log → coordinator → shard runs → merge.
  */
 import { randomBytes } from 'node:crypto';
-import { epicPartialBytes, mergeRollups, runRollup, runShard } from '../../functions/src/analytics/rollup';
+import { epicPartialBytes, epicStoredForms, mergeRollups, runRollup, runShard } from '../../functions/src/analytics/rollup';
+import { K } from '../../functions/src/store/keys';
 import { ingest } from '../../functions/src/ingest/ingest';
 import { epicOutcome } from '../../functions/src/analytics/outcomes';
 import { startBackground } from '../../functions/src/local/background';
@@ -30,7 +31,7 @@ import { addDays, dayNumber, todayUtc } from '../../shared/primitives';
 import { Roadmap } from '../../shared/roadmap';
 import { toCompact } from '../../shared/user-state';
 import type { UserActivity } from '../../shared/outcome-types';
-import { withCapacityMeter } from '../helpers/capacity';
+import { itemSize, withCapacityMeter, writeUnits } from '../helpers/capacity';
 
 const DAYS = 120;
 const EPICS = 30;
@@ -203,6 +204,13 @@ export async function runScale(users: number) {
       const t = cap.totals();
       return { ...m, itemsRead: t.itemsRead, readUnits: Math.round(t.rcu * 10) / 10, writeUnits: Math.round(t.wcu * 10) / 10, requests: t.requests, byFamily: t.byFamily };
     };
+    // the merge's total rewrites (in the ROLLUP family beside the rollups): write units, counted apart
+    const putTotal = services.rollups.putTotal.bind(services.rollups);
+    let totalsWriteUnits = 0;
+    services.rollups.putTotal = async (sk, item, prev) => {
+      totalsWriteUnits += writeUnits({ ...K.rollupTotal(sk), ...item, ver: (prev ?? 0) + 1 });
+      return putTotal(sk, item, prev);
+    };
     const runs: Run[] = [];
     const families: Record<string, { writeUnits: number; readUnits: number }> = {};
     for (let k = WARMUP; k < WARMUP + MEASURED; k++) {
@@ -238,8 +246,9 @@ export async function runScale(users: number) {
       },
       // capacity meter (item sizes as DynamoDB bills them), mean per increment, by partition family
       families,
+      totalsWriteUnits: Math.round(totalsWriteUnits / MEASURED),
       freshnessMs,
-      mergeOnly: { ms: merge.ms, itemsRead: merge.itemsRead, readUnits: merge.readUnits, writeUnits: merge.writeUnits },
+      mergeOnly: { ms: merge.ms, itemsRead: merge.itemsRead, readUnits: merge.readUnits, writeUnits: merge.writeUnits, families: Object.fromEntries(Object.entries(merge.byFamily).map(([k, u]) => [k, { writeUnits: Math.round(u.wcu), readUnits: Math.round(u.rcu) }])) },
     };
   } finally {
     await store.close();
@@ -291,4 +300,51 @@ export async function benchRollup(opts: { users?: number } = {}) {
     perTouchedUser: perTouched(x16),
     partialBytesByUsersPerShard: partialGrowth(),
   };
+}
+
+/**
+ * `npm run bench -- rollup-sizes`: the items the merge reads and writes for each epic window at
+ * 10 k, 100 k and 1 M monthly users (the bench's history model, 30 epics of 28-day windows), in
+ * bytes as DynamoDB bills them: the per-epic total (`ROLLUP/TOTAL#…`, the flat uncut sums over
+ * all users) and the per-epic rollup cut to today (`ROLLUP/EPIC#…`). With the units the merge
+ * was measured to spend at 500–8,000 users (section `rollup`), they give the cost model of
+ * docs/deploy.md at sizes no local store can hold. Also at the rollup bench's sizes, to check
+ * the sizes against what the meter measured there.
+ */
+export async function benchRollupSizes() {
+  const today = todayUtc();
+  const doc = roadmap(today);
+  const rand = prng(7).next;
+  const users: UserActivity[] = [];
+  const out: Record<string, unknown> = {};
+  const shards = 16;
+  for (const n of [500, 2_000, 8_000, 10_000, 100_000, 1_000_000]) {
+    while (users.length < n) users.push(history(rand, today, doc));
+    const t = performance.now();
+    let totalBytes = 0;
+    let rollupBytes = 0;
+    let totalJ = 0;
+    for (const e of doc.epics) {
+      const epic = { id: e.id, shippedAt: e.shippedAt!, signals: e.signals };
+      const { j, rollup } = epicStoredForms(users, epic, 28, today);
+      const v = Array.from({ length: shards }, () => 99_999);
+      totalBytes += itemSize({ ...K.rollupTotal(K.epicPartial(0, e.id, 28).SK), def: `5|${e.shippedAt}|28|${rollup.signalKey}|9999`, v, pv: v, j, ver: 99_999 });
+      rollupBytes += itemSize({ ...K.epicRollup(e.id, 28), ...rollup, computedAt: new Date().toISOString(), mergeSeq: 9_999_999 });
+      totalJ += j.length;
+    }
+    out[n] = {
+      totalsBytes: totalBytes,
+      rollupsBytes: rollupBytes,
+      meanTotalKb: Math.round(totalBytes / doc.epics.length / 102.4) / 10,
+      meanRollupKb: Math.round(rollupBytes / doc.epics.length / 102.4) / 10,
+      // one consistent query of every total, one eventually consistent query of every rollup
+      totalsReadUnits: Math.ceil(totalBytes / 4096),
+      rollupsReadUnits: Math.ceil(rollupBytes / 4096) / 2,
+      // every rollup put once (each is ≥ 1 KB): what a merge writes when every epic changed
+      rollupsWriteUnits: doc.epics.length ? Math.ceil(rollupBytes / 1024) : 0,
+      sumsBytes: totalJ,
+      ms: Math.round(performance.now() - t),
+    };
+  }
+  return { epics: doc.epics.length, windowDays: 28, days: DAYS, sizes: out };
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- section ...] [--repeat N]`: measured figures, printed and written to
  * bench-results/latest.json. Sections: ingest, outcomes, web, lambda (default: all four);
- * `soak`, `burst`, `capacity`, `review` and `rollup` (CAPACITY_SECONDS, default 60 simulated seconds) run only when named.
+ * `soak`, `burst`, `capacity`, `review`, `rollup` and `rollup-sizes` (CAPACITY_SECONDS, default 60 simulated seconds) run only when named.
  * With `--repeat N` (or BENCH_REPEAT=N) each section runs N times and reports, for every figure,
  * the median of the N runs and its spread (min … max), beside the runs themselves.
  */
@@ -29,6 +29,7 @@ const sections: Record<string, () => Promise<unknown>> = {
   burst: async () => (await import('./burst')).benchBurst(),
   review: async () => (await import('./review')).benchReview(),
   rollup: async () => (await import('./rollup')).benchRollup(),
+  'rollup-sizes': async () => (await import('./rollup')).benchRollupSizes(),
 };
 
 for (const name of Object.keys(sections)) {

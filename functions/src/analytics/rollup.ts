@@ -156,9 +156,20 @@ function flatRollup(users: Iterable<UserActivity>, ew: EpicWindow): FlatEpicPart
 
 /** Bytes of a shard's stored epic partial (`j`) for these users (benchmarks: how partials grow with the users of a shard). */
 export function epicPartialBytes(users: Iterable<UserActivity>, epic: EpicWindow['epic'], w: number): number {
+  return epicStoredForms(users, epic, w).j.length;
+}
+
+/**
+ * What the merge stores of an epic window for these users (benchmarks: item sizes at a million
+ * users): the flat uncut sums (`j`, as in a partial or a total) and the rollup cut to `today`.
+ */
+export function epicStoredForms(users: Iterable<UserActivity>, epic: EpicWindow['epic'], w: number, today?: string): { j: string; rollup: EpicRollup } {
   const template = rollupEpic([], epic, w);
-  const ew: EpicWindow = { epic, w, sk: '', def: '', template, blocks: dayBlocks(template as never, w) };
-  return JSON.stringify(flatRollup(users, ew)).length;
+  const blocks = dayBlocks(template as never, w);
+  const { matched, ...fixed } = rollupEpic(users, epic, w);
+  const flat = flattenLeaves({ ...fixed, matched: {} } as never);
+  const rollup = truncateRollup({ ...fixed, matched } as EpicRollup, today ? dayNumber(today) - dayNumber(epic.shippedAt) + 1 : w);
+  return { j: JSON.stringify({ f: encodeDays(flat, blocks, w), m: flattenCells(matched) }), rollup };
 }
 
 // ---------------------------------------------------------------------------------------
