@@ -272,6 +272,9 @@ function toParts(recs: Rec[]): { j: string }[] {
   return parts;
 }
 
+/** Let queued I/O callbacks (other requests) run before the next piece of CPU-bound work. */
+const yieldToOthers = () => new Promise<void>((r) => setImmediate(r));
+
 async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<unknown>): Promise<void> {
   let i = 0;
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
@@ -430,7 +433,11 @@ async function shardAttempt(services: Services, job: ShardJob, ctx: ShardContext
     all = new Map((await rollups.allUserStates(shard)).map((i) => [(i.SK as string).slice(2), toActivity(i as never)]));
     for (const c of changed) all.set(c.id, c.next);
   }
-  for (const d of stale) recs.push({ k: 'f', sk: d.sk, def: d.def, v: flatRollup(all!.values(), d) });
+  // one epic at a time, letting other work in (locally: ingest shares this thread)
+  for (const d of stale) {
+    recs.push({ k: 'f', sk: d.sk, def: d.def, v: flatRollup(all!.values(), d) });
+    await yieldToOthers();
+  }
   if (changed.length) {
     const next = changed.map((c) => c.next);
     const old = changed.map((c) => c.old);
@@ -438,6 +445,7 @@ async function shardAttempt(services: Services, job: ShardJob, ctx: ShardContext
       if (stale.includes(d)) continue;
       const delta = diffSummable(flatRollup(next, d), flatRollup(old, d));
       if (delta !== undefined) recs.push({ k: 'd', sk: d.sk, def: d.def, v: delta });
+      await yieldToOthers();
     }
     for (const c of changed) recs.push({ k: 'u', id: c.id, v: toCompact(c.next) });
   }

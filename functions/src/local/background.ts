@@ -10,9 +10,40 @@ import { runRollup } from '../analytics/rollup';
 import { purgeExpired } from '../analytics/jobs';
 import { log } from '../log';
 import { startDigestLoop } from '../digests/loop';
-import type { Services } from '../services';
+import { createServices, type Services } from '../services';
+import type { Store } from '../store/client';
+
+/** Store requests a local rollup may have in flight at once: the embedded store serves one request at a time, and ingest's requests wait behind the rollup's. */
+export const ROLLUP_STORE_REQUESTS = 2;
+
+/**
+ * The same services over the same store, with at most `n` store requests in flight at once
+ * (queued in order): background work leaves the store to requests instead of filling its
+ * queue. A wrapper's `send` looks the store's up at each call, so a test's fault injection on
+ * the store still applies.
+ */
+export function withStoreLimit(services: Services, n: number): Services {
+  const doc = services.store.doc;
+  let inFlight = 0;
+  const queue: (() => void)[] = [];
+  const limited = Object.create(doc) as typeof doc;
+  limited.send = (async (...args: Parameters<typeof doc.send>) => {
+    if (inFlight >= n) await new Promise<void>((r) => queue.push(r));
+    inFlight++;
+    try {
+      return await (doc as unknown as { send: (...a: unknown[]) => Promise<unknown> }).send(...args);
+    } finally {
+      inFlight--;
+      queue.shift()?.();
+    }
+  }) as typeof doc.send;
+  const store: Store = { ...services.store, doc: limited };
+  return createServices(services.config, store, services.pseudonymKey, { now: () => services.now() });
+}
 
 export function startBackground(services: Services, opts: { debounceMs?: number } = {}) {
+  // rollups yield the store to ingest and the API (see ROLLUP_STORE_REQUESTS)
+  const background = withStoreLimit(services, ROLLUP_STORE_REQUESTS);
   // new facts become readable to the rollup once they are older than the change log's lag
   const debounce = Math.max(opts.debounceMs ?? 1500, services.config.SEXTANT_CHANGELOG_LAG_MS + 500);
   let timer: NodeJS.Timeout | undefined;
@@ -36,7 +67,7 @@ export function startBackground(services: Services, opts: { debounceMs?: number 
     const started = Date.now();
     // facts reported at or after started − lag may be stamped after this run's bound
     const uncovered = dirtyAt >= started - lag;
-    running = runRollup(services)
+    running = runRollup(background)
       .then((r) => {
         if (uncovered) again = true;
         if (!r.ran) return;
