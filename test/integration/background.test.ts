@@ -9,7 +9,7 @@ import { epicOutcome } from '../../functions/src/analytics/outcomes';
 import { recomputeFromFacts, runRollup } from '../../functions/src/analytics/rollup';
 import { CHANGE_LOG_ATTEMPTS } from '../../functions/src/ingest/change-log';
 import { ingest } from '../../functions/src/ingest/ingest';
-import { startBackground } from '../../functions/src/local/background';
+import { ROLLUP_STORE_REQUESTS, startBackground, withStoreLimit } from '../../functions/src/local/background';
 import { K } from '../../functions/src/store/keys';
 import { addDays, todayUtc } from '../../shared/primitives';
 import { Roadmap } from '../../shared/roadmap';
@@ -150,4 +150,32 @@ describe('change-log writes slower than the lag', () => {
     expect((await epicOutcome(c.services, 'e1')).adoption.adopters).toBe(1);
     expect(await adoptersInFacts(c)).toBe(1);
   }, 30_000);
+});
+
+describe('background work and the store', () => {
+  it('keeps at most ROLLUP_STORE_REQUESTS store requests in flight, in order, and answers each', async () => {
+    ctx = await createTestContext();
+    const c = ctx;
+    const doc = c.services.store.doc as unknown as { send: (cmd: unknown) => Promise<unknown> };
+    const send = doc.send.bind(doc);
+    let now = 0;
+    let most = 0;
+    doc.send = async (cmd) => {
+      most = Math.max(most, ++now);
+      try {
+        await sleep(5);
+        return await send(cmd);
+      } finally {
+        now--;
+      }
+    };
+    const background = withStoreLimit(c.services, ROLLUP_STORE_REQUESTS);
+    const ids = Array.from({ length: 12 }, (_, i) => `k${i}`);
+    const keys = await Promise.all(ids.map((name) => c.services.keys.create({ name, scope: 'ingest' })));
+    now = most = 0;
+    const found = await Promise.all(keys.map((k) => background.keys.get(k.id)));
+    expect(found.map((f) => f?.name)).toEqual(ids);
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(ROLLUP_STORE_REQUESTS);
+  });
 });
