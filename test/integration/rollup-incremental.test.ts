@@ -9,9 +9,11 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { epicOutcome, impact } from '../../functions/src/analytics/outcomes';
-import { recomputeFromFacts, runRollup } from '../../functions/src/analytics/rollup';
+import { mergeRollups, recomputeFromFacts, runRollup, runShard } from '../../functions/src/analytics/rollup';
 import { ingest } from '../../functions/src/ingest/ingest';
-import { addDays } from '../../shared/primitives';
+import { pseudonymize } from '../../functions/src/ingest/pseudonymize';
+import { addDays, dayNumber } from '../../shared/primitives';
+import { toCompact } from '../../shared/user-state';
 import { Roadmap } from '../../shared/roadmap';
 import { canonicalJson } from '../../shared/rollup-merge';
 import { createTestContext, type TestContext } from '../helpers/context';
@@ -247,4 +249,35 @@ describe('incremental rollups equal a full recomputation', () => {
     const strip = ({ PK: _p, SK: _s, computedAt: _c, mergeSeq: _m, ...r }: Record<string, unknown>) => r;
     expect(stored.map((r) => canonicalJson(strip(r as never)))).toEqual(full.epics.map((r) => canonicalJson(r)));
   }, 120_000);
+
+  it('a merge whose heads predate a recompute of a partial sums the epic again when a later change says so', async () => {
+    // a slow merge reads the heads, then a shard re-seeds (recomputing its partial and deleting
+    // the changes it folded in, one of them not merged yet), then a run writes a new change:
+    // adding only the changes it finds would lose the deleted one for good
+    ctx = await createTestContext({ SEXTANT_ROLLUP_SHARDS: '1', SEXTANT_ROLLUP_FOLD_RATIO: '0' });
+    const c = ctx;
+    c.setNow(Date.parse(`${TODAY}T18:00:00Z`));
+    await c.services.roadmaps.replace(roadmapOf({ e1: { shipped: true, shipDay: 20, signals: ['A Used'] }, e2: { shipped: false, shipDay: 5, signals: [] }, e3: { shipped: false, shipDay: 10, signals: [] } }));
+    const use = async (user: number, daysAgo: number) => {
+      await ingest(c.services, { events: [segment({ id: 100 + user, user, daysAgo, kind: 'track', name: 'A Used', score: 1 })], endpoint: '/v1/batch' });
+      const d = dayNumber(TODAY) - daysAgo;
+      return runShard(c.services, { shard: 0, users: { [pseudonymize(c.services.pseudonymKey, `u${user}`)]: toCompact({ active: new Set([d]), usage: new Map([['ev:A Used', new Set([d])]]) }) } });
+    };
+    await ingest(c.services, { events: [segment({ id: 0, user: 0, daysAgo: 10, kind: 'track', name: 'A Used', score: 1 })], endpoint: '/v1/batch' });
+    await runRollup(c.services, { force: true }); // the total
+    expect((await use(1, 9)).deltas).toBeGreaterThan(0); // a change, not merged yet
+    const stale = await c.services.rollups.heads(0);
+    expect((await runShard(c.services, { shard: 0, seed: true })).recomputed).toBeGreaterThan(0); // folds user 1 in, deletes the change
+    expect((await use(2, 8)).deltas).toBeGreaterThan(0);
+    const heads = c.services.rollups.heads.bind(c.services.rollups);
+    c.services.rollups.heads = async () => stale;
+    await mergeRollups(c.services);
+    c.services.rollups.heads = heads;
+    await mergeRollups(c.services);
+    const full = await recomputeFromFacts(c.services);
+    expect(full.epics[0].series.at(-1)!.adopters).toBe(3);
+    const stored = await c.services.analytics.allEpicRollups();
+    const strip = ({ PK: _p, SK: _s, computedAt: _c, mergeSeq: _m, ...r }: Record<string, unknown>) => r;
+    expect(stored.map((r) => canonicalJson(strip(r as never)))).toEqual(full.epics.map((r) => canonicalJson(r)));
+  }, 60_000);
 });

@@ -250,7 +250,7 @@ type Rec =
   | { k: 'u'; id: string; v: CompactFacts }
   | { k: 's'; id: string; v: Omit<Survey, 'id'> }
   /** sparse delta of an epic partial (flat leaves) / month partial */
-  | { k: 'd'; sk: string; def?: string; v: Summable }
+  | { k: 'd'; sk: string; def?: string; v: Summable; /** epic deltas: the `rseq` of the partial's head the run read (the last recompute it follows) */ rs?: number }
   /** full replacement of a partial */
   | { k: 'f'; sk: string; def?: string; v: Summable };
 
@@ -304,7 +304,7 @@ async function materialise(services: Services, shard: number, commit: { seq: num
       // the change is always its own item too: the merge adds the changes it has not applied yet
       // to its totals (a change folded here is void beside the partial, not for the merge)
       const j = JSON.stringify(rec.v);
-      await r.putPartialDelta(shard, rec.sk, seq, rec.def, j);
+      await r.putPartialDelta(shard, rec.sk, seq, rec.def, j, rec.rs);
       const head = known?.get(rec.sk);
       const pend = Number(head?.pend ?? 0) + j.length;
       const rseq = Number(head?.rseq ?? 0);
@@ -444,7 +444,7 @@ async function shardAttempt(services: Services, job: ShardJob, ctx: ShardContext
     for (const d of defs) {
       if (stale.includes(d)) continue;
       const delta = diffSummable(flatRollup(next, d), flatRollup(old, d));
-      if (delta !== undefined) recs.push({ k: 'd', sk: d.sk, def: d.def, v: delta });
+      if (delta !== undefined) recs.push({ k: 'd', sk: d.sk, def: d.def, v: delta, rs: Number(heads.get(d.sk)?.rseq ?? 0) });
       await yieldToOthers();
     }
     for (const c of changed) recs.push({ k: 'u', id: c.id, v: toCompact(c.next) });
@@ -618,7 +618,13 @@ export async function mergeRollups(services: Services, computedAt = new Date(ser
     }
     const t = totals.get(d.sk);
     const prev = t && t.def === d.def && Array.isArray(t.v) && t.v.length === n ? (t.v as unknown[]).map(Number) : undefined;
-    const resum = !prev || hs.some((h, s) => Number(h!.rseq ?? 0) > prev[s]);
+    let resum = !prev || hs.some((h, s) => Number(h!.rseq ?? 0) > prev[s]);
+    // the changes since the total; one written after a recompute of its partial that the heads
+    // read above did not show yet (its `rs`) means the epic is summed again: the recompute
+    // deleted the older changes and is itself no change item
+    const found: Item[][] = [];
+    if (!resum) for (const s of shards) found[s] = await r.deltasAfter(s, d.sk, prev![s]);
+    if (!resum && found.some((ds, s) => ds.some((dl) => dl.def === d.def && Number(dl.rs ?? 0) > prev![s]))) resum = true;
     let total: Summable = { f: new Array<number>(flattenLeaves(d.template as never).length).fill(0), m: {} };
     const v: number[] = [];
     // bytes of the changes added to the stored total (the total is rewritten once they reach
@@ -639,7 +645,7 @@ export async function mergeRollups(services: Services, computedAt = new Date(ser
       total = JSON.parse(t!.j as string) as Summable;
       for (const s of shards) {
         v[s] = prev![s];
-        for (const dl of await r.deltasAfter(s, d.sk, prev![s])) {
+        for (const dl of found[s]) {
           if (dl.def === d.def) {
             total = addSummable(total, JSON.parse(dl.j as string) as Summable);
             pending += String(dl.j).length;

@@ -234,8 +234,8 @@ export class RollupStore {
   }
 
   /** Put a run's change of an epic partial (idempotent: the same run writes the same item). */
-  async putPartialDelta(shard: number, partialSk: string, seq: number, def: string | undefined, j: string): Promise<void> {
-    await this.store.doc.send(new PutCommand({ TableName: this.store.table, Item: { ...K.epicPartialDelta(shard, partialSk, seq), seq, ...(def ? { def } : {}), j } }));
+  async putPartialDelta(shard: number, partialSk: string, seq: number, def: string | undefined, j: string, rs?: number): Promise<void> {
+    await this.store.doc.send(new PutCommand({ TableName: this.store.table, Item: { ...K.epicPartialDelta(shard, partialSk, seq), seq, ...(def ? { def } : {}), ...(rs ? { rs } : {}), j } }));
   }
 
   /** Replace a partial that is still at `prevSeq` (undefined: absent); false when it moved on. */
