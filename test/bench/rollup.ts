@@ -19,6 +19,7 @@
 import { randomBytes } from 'node:crypto';
 import { epicPartialBytes, epicStoredForms, mergeRollups, runRollup, runShard } from '../../functions/src/analytics/rollup';
 import { K } from '../../functions/src/store/keys';
+import { pack, packRollupItem } from '../../functions/src/store/packed';
 import { ingest } from '../../functions/src/ingest/ingest';
 import { epicOutcome } from '../../functions/src/analytics/outcomes';
 import { startBackground } from '../../functions/src/local/background';
@@ -324,12 +325,15 @@ export async function benchRollupSizes() {
     let totalBytes = 0;
     let rollupBytes = 0;
     let totalJ = 0;
+    let plainBytes = 0;
     for (const e of doc.epics) {
       const epic = { id: e.id, shippedAt: e.shippedAt!, signals: e.signals };
       const { j, rollup } = epicStoredForms(users, epic, 28, today);
       const v = Array.from({ length: shards }, () => 99_999);
-      totalBytes += itemSize({ ...K.rollupTotal(K.epicPartial(0, e.id, 28).SK), def: `5|${e.shippedAt}|28|${rollup.signalKey}|9999`, v, pv: v, j, ver: 99_999 });
-      rollupBytes += itemSize({ ...K.epicRollup(e.id, 28), ...rollup, computedAt: new Date().toISOString(), mergeSeq: 9_999_999 });
+      // as the stores write them: deflated (functions/src/store/packed.ts)
+      totalBytes += itemSize({ ...K.rollupTotal(K.epicPartial(0, e.id, 28).SK), def: `5|${e.shippedAt}|28|${rollup.signalKey}|9999`, v, pv: v, z: pack(j), ver: 99_999 });
+      rollupBytes += itemSize(packRollupItem({ ...K.epicRollup(e.id, 28), ...rollup, computedAt: new Date().toISOString(), mergeSeq: 9_999_999 }));
+      plainBytes += itemSize({ ...K.epicRollup(e.id, 28), ...rollup, computedAt: new Date().toISOString(), mergeSeq: 9_999_999 }) + j.length;
       totalJ += j.length;
     }
     out[n] = {
@@ -343,6 +347,8 @@ export async function benchRollupSizes() {
       // every rollup put once (each is ≥ 1 KB): what a merge writes when every epic changed
       rollupsWriteUnits: doc.epics.length ? Math.ceil(rollupBytes / 1024) : 0,
       sumsBytes: totalJ,
+      // both items unpacked, as before (rollup item + the total's sums)
+      plainBytes,
       ms: Math.round(performance.now() - t),
     };
   }

@@ -3,7 +3,8 @@
  * reads the rollups that outcome and impact are computed from. Access patterns:
  * - user facts of a month: Query `UF#<month>#<shard>` for each shard, keys only (rollup job only);
  * - survey facts of a month: Query `SRV#<month>` (rollup job only);
- * - epic rollups: GetItem `ROLLUP/EPIC#<id>#W<w>`, or all of them with one Query (impact);
+ * - epic rollups: GetItem `ROLLUP/EPIC#<id>#W<w>`, or all of them with one Query (impact); stored
+ *   deflated (`z`, ./packed.ts) beside the attributes conditions read;
  * - month rollups (daily active users, daily satisfaction sums): BatchGet `ROLLUP/MONTH#<m>`;
  * - KPI values over a date range: Query `KPI#<name>` BETWEEN dates.
  * Outcome and impact cost depends on days and epics, never on event volume.
@@ -15,6 +16,7 @@ import type { EpicRollup, KpiPoint, SatisfactionDay, UserActivity } from '../../
 import type { Store } from './client';
 import { K, USER_FACT_SHARDS } from './keys';
 import { batchGet, batchWrite, queryAll } from './ops';
+import { packRollupItem, unpackRollupItem } from './packed';
 
 export interface MonthRollup {
   month: string;
@@ -50,7 +52,7 @@ export class AnalyticsStore {
   }
 
   async putEpicRollups(rollups: StoredEpicRollup[]): Promise<void> {
-    await batchWrite(this.store, rollups.map((r) => ({ ...K.epicRollup(r.epicId, r.windowDays), ...r })));
+    await batchWrite(this.store, rollups.map((r) => packRollupItem({ ...K.epicRollup(r.epicId, r.windowDays), ...r })));
   }
 
   async putMonthRollups(months: MonthRollup[]): Promise<void> {
@@ -59,7 +61,7 @@ export class AnalyticsStore {
 
   /** Put merged rollups unless a merge of later partials (a larger sum of shard sequence numbers) already wrote them. */
   async putEpicRollupsIfNewer(rollups: (StoredEpicRollup & { mergeSeq: number })[]): Promise<void> {
-    await Promise.all(rollups.map((r) => this.putIfNewer({ ...K.epicRollup(r.epicId, r.windowDays), ...r })));
+    await Promise.all(rollups.map((r) => this.putIfNewer(packRollupItem({ ...K.epicRollup(r.epicId, r.windowDays), ...r }) as Record<string, unknown> & { mergeSeq: number })));
   }
 
   async putMonthRollupsIfNewer(months: (MonthRollup & { mergeSeq: number })[]): Promise<void> {
@@ -78,11 +80,11 @@ export class AnalyticsStore {
 
   async epicRollup(epicId: string, windowDays: number): Promise<StoredEpicRollup | null> {
     const out = await this.store.doc.send(new GetCommand({ TableName: this.store.table, Key: K.epicRollup(epicId, windowDays) }));
-    return (out.Item as StoredEpicRollup | undefined) ?? null;
+    return out.Item ? unpackRollupItem<StoredEpicRollup>(out.Item) : null;
   }
 
   async allEpicRollups(): Promise<StoredEpicRollup[]> {
-    return (await queryAll(this.store, K.rollupPartition(), { prefix: K.epicRollupPrefix, consistent: false })) as never;
+    return (await queryAll(this.store, K.rollupPartition(), { prefix: K.epicRollupPrefix, consistent: false })).map((i) => unpackRollupItem<StoredEpicRollup>(i));
   }
 
   async deleteEpicRollups(keys: { epicId: string; windowDays: number }[]): Promise<void> {

@@ -17,6 +17,7 @@ import type { CompactFacts } from '../../../shared/user-state';
 import type { Store } from './client';
 import { K, USER_FACT_SHARDS } from './keys';
 import { batchGet, batchWrite, queryAll, scanPrefix } from './ops';
+import { pack, unpack } from './packed';
 
 type Item = Record<string, any>;
 
@@ -204,15 +205,15 @@ export class RollupStore {
     return queryAll(this.store, K.partialPartition(shard), { between: [K.epicPartialDelta(shard, partialSk, Math.max(0, after + 1)).SK, K.epicPartialDelta(shard, partialSk, 9_999_999_999).SK] });
   }
 
-  /** Every epic window's total (the merge). */
+  /** Every epic window's total (the merge); its sums `j` are stored deflated (`z`, ./packed.ts). */
   async totals(): Promise<Item[]> {
-    return queryAll(this.store, K.rollupPartition(), { prefix: K.rollupTotalPrefix });
+    return (await queryAll(this.store, K.rollupPartition(), { prefix: K.rollupTotalPrefix })).map(unpackTotal);
   }
 
   /** One total, eventually consistent (a fold: which changes the merge has applied; an older answer only deletes fewer). */
   async total(partialSk: string): Promise<Item | undefined> {
     const out = await this.store.doc.send(new GetCommand({ TableName: this.store.table, Key: K.rollupTotal(partialSk) }));
-    return out.Item;
+    return out.Item && unpackTotal(out.Item);
   }
 
   /** Replace a total still at version `prev` (undefined: absent); false when another merge moved it first. */
@@ -221,7 +222,7 @@ export class RollupStore {
       await this.store.doc.send(
         new PutCommand({
           TableName: this.store.table,
-          Item: { ...K.rollupTotal(partialSk), ...item, ver: (prev ?? 0) + 1 },
+          Item: { ...K.rollupTotal(partialSk), ...packTotal(item), ver: (prev ?? 0) + 1 },
           ConditionExpression: prev === undefined ? 'attribute_not_exists(PK)' : 'ver = :v',
           ExpressionAttributeValues: prev === undefined ? undefined : { ':v': prev },
         }),
@@ -325,4 +326,16 @@ export class RollupStore {
   async surveysOfMonth(month: string): Promise<{ SK: string; d: string; scope: string; sc: 'csat' | 'nps'; s: number }[]> {
     return (await queryAll(this.store, K.surveyPartition(month), { consistent: false })) as never;
   }
+}
+
+/** A total as stored: its sums `j` deflated into `z`. */
+function packTotal(item: Item): Item {
+  const { j, ...rest } = item;
+  return typeof j === 'string' ? { ...rest, z: pack(j) } : item;
+}
+
+/** A total as the merge reads it (`j` as JSON text), whether stored packed or plain. */
+function unpackTotal(item: Item): Item {
+  const { z, ...rest } = item;
+  return z instanceof Uint8Array ? { ...rest, j: unpack(z) } : item;
 }
