@@ -326,13 +326,16 @@ export async function benchRollupSizes() {
     let rollupBytes = 0;
     let totalJ = 0;
     let plainBytes = 0;
+    let rollupWrites = 0;
     for (const e of doc.epics) {
       const epic = { id: e.id, shippedAt: e.shippedAt!, signals: e.signals };
       const { j, rollup } = epicStoredForms(users, epic, 28, today);
       const v = Array.from({ length: shards }, () => 99_999);
       // as the stores write them: deflated (functions/src/store/packed.ts)
       totalBytes += itemSize({ ...K.rollupTotal(K.epicPartial(0, e.id, 28).SK), def: `5|${e.shippedAt}|28|${rollup.signalKey}|9999`, v, pv: v, z: pack(j), ver: 99_999 });
-      rollupBytes += itemSize(packRollupItem({ ...K.epicRollup(e.id, 28), ...rollup, computedAt: new Date().toISOString(), mergeSeq: 9_999_999 }));
+      const packed = packRollupItem({ ...K.epicRollup(e.id, 28), ...rollup, computedAt: new Date().toISOString(), mergeSeq: 9_999_999 });
+      rollupBytes += itemSize(packed);
+      rollupWrites += writeUnits(packed);
       plainBytes += itemSize({ ...K.epicRollup(e.id, 28), ...rollup, computedAt: new Date().toISOString(), mergeSeq: 9_999_999 }) + j.length;
       totalJ += j.length;
     }
@@ -345,7 +348,7 @@ export async function benchRollupSizes() {
       totalsReadUnits: Math.ceil(totalBytes / 4096),
       rollupsReadUnits: Math.ceil(rollupBytes / 4096) / 2,
       // every rollup put once (each is ≥ 1 KB): what a merge writes when every epic changed
-      rollupsWriteUnits: doc.epics.length ? Math.ceil(rollupBytes / 1024) : 0,
+      rollupsWriteUnits: rollupWrites,
       sumsBytes: totalJ,
       // both items unpacked, as before (rollup item + the total's sums)
       plainBytes,

@@ -628,7 +628,7 @@ export async function mergeRollups(services: Services, computedAt = new Date(ser
     let total: Summable = { f: new Array<number>(flattenLeaves(d.template as never).length).fill(0), m: {} };
     const v: number[] = [];
     // bytes of the changes added to the stored total (the total is rewritten once they reach
-    // the fold ratio of its size, as partials are: its writes follow the change)
+    // the fold ratio of its stored size, as partials are: its writes follow the change)
     let pending = 0;
     if (resum) {
       for (const s of shards) {
@@ -669,7 +669,7 @@ export async function mergeRollups(services: Services, computedAt = new Date(ser
     }
     // `pv`: what the total it replaces included; folds delete the changes up to it (never those
     // of the current total, which a merge that read the previous total still adds)
-    if (resum || pending > Number(String(t!.j).length) * foldRatio) {
+    if (resum || pending > Number(t!.bytes) * foldRatio) {
       await r.putTotal(d.sk, { def: d.def, v, pv: prev ?? v.map(() => -1), j: JSON.stringify(total) }, t ? Number(t.ver) : undefined);
     }
   });

@@ -334,8 +334,8 @@ function packTotal(item: Item): Item {
   return typeof j === 'string' ? { ...rest, z: pack(j) } : item;
 }
 
-/** A total as the merge reads it (`j` as JSON text), whether stored packed or plain. */
+/** A total as the merge reads it (`j` as JSON text, `bytes` its stored size), whether stored packed or plain. */
 function unpackTotal(item: Item): Item {
   const { z, ...rest } = item;
-  return z instanceof Uint8Array ? { ...rest, j: unpack(z) } : item;
+  return z instanceof Uint8Array ? { ...rest, j: unpack(z), bytes: z.byteLength } : { ...item, bytes: String(item.j).length };
 }
