@@ -25,8 +25,8 @@ afterEach(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function setUp() {
-  ctx = await createTestContext();
+async function setUp(env: Record<string, string> = {}) {
+  ctx = await createTestContext(env);
   const today = todayUtc(Date.now());
   await ctx.services.roadmaps.replace(
     Roadmap.parse({
@@ -115,11 +115,7 @@ describe('change-log writes slower than the lag', () => {
   const body = (user: string) => ({ userId: user, event: 'A Used', messageId: `m-${user}`, timestamp: new Date().toISOString() });
 
   it('are written again with a fresh stamp until one is quick, and the event counts once', async () => {
-    ctx = await createTestContext({ SEXTANT_CHANGELOG_LAG_MS: String(lag) });
-    const c = ctx;
-    const today = todayUtc(Date.now());
-    await c.services.roadmaps.replace(Roadmap.parse({ mission: { statement: 's' }, themes: [{ id: 't', name: 'T' }], milestones: [], epics: [{ id: 'e1', title: 'E1', themeId: 't', status: 'shipped', shippedAt: addDays(today, -10), signals: { events: ['A Used'] }, targets: [] }], stories: [] }));
-    await runRollup(c.services, { force: true });
+    const c = await setUp({ SEXTANT_CHANGELOG_LAG_MS: String(lag) });
     const state = slowChanges(c, lag / 2 + 200);
     state.slowFor = 3;
     const res = await c.call('POST', '/v1/track', { token: c.tokens.ingest, body: body('a') });
@@ -131,11 +127,7 @@ describe('change-log writes slower than the lag', () => {
   }, 30_000);
 
   it('are refused with 503 and Retry-After when every attempt is slow, storing no fact; the retry counts the event once', async () => {
-    ctx = await createTestContext({ SEXTANT_CHANGELOG_LAG_MS: String(lag) });
-    const c = ctx;
-    const today = todayUtc(Date.now());
-    await c.services.roadmaps.replace(Roadmap.parse({ mission: { statement: 's' }, themes: [{ id: 't', name: 'T' }], milestones: [], epics: [{ id: 'e1', title: 'E1', themeId: 't', status: 'shipped', shippedAt: addDays(today, -10), signals: { events: ['A Used'] }, targets: [] }], stories: [] }));
-    await runRollup(c.services, { force: true });
+    const c = await setUp({ SEXTANT_CHANGELOG_LAG_MS: String(lag) });
     const state = slowChanges(c, lag / 2 + 200);
     state.slowFor = CHANGE_LOG_ATTEMPTS;
     const refused = await c.call('POST', '/v1/track', { token: c.tokens.ingest, body: body('a') });
