@@ -81,7 +81,10 @@ describe('customer asks in the dashboard (headless Chromium, real server)', () =
     await page.getByText(/demand: \d+ asks?/).first().waitFor({ timeout: 30_000 });
     await page.goto(`${server.url}/roadmap`);
     await page.locator('.timeline').waitFor({ timeout: 30_000 });
-    expect(await page.locator('.epic-card .badge', { hasText: /accounts?|asks?/ }).count()).toBeGreaterThan(3);
+    // the asks load beside the roadmap (their own query): the cards' demand badges come with them
+    const demand = page.locator('.epic-card .badge', { hasText: /accounts?|asks?/ });
+    await demand.first().waitFor({ timeout: 30_000 });
+    expect(await demand.count()).toBeGreaterThan(3);
     expect(errors).toEqual([]);
   }, 60_000);
 });
