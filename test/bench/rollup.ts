@@ -19,7 +19,7 @@
 import { randomBytes } from 'node:crypto';
 import { epicPartialBytes, epicStoredForms, mergeRollups, runRollup, runShard } from '../../functions/src/analytics/rollup';
 import { K } from '../../functions/src/store/keys';
-import { pack, packRollupItem } from '../../functions/src/store/packed';
+import { packRollupItem, packTotalItem } from '../../functions/src/store/packed';
 import { ingest } from '../../functions/src/ingest/ingest';
 import { epicOutcome } from '../../functions/src/analytics/outcomes';
 import { startBackground } from '../../functions/src/local/background';
@@ -209,8 +209,7 @@ export async function runScale(users: number) {
     const putTotal = services.rollups.putTotal.bind(services.rollups);
     let totalsWriteUnits = 0;
     services.rollups.putTotal = async (sk, item, prev) => {
-      const { j, ...rest } = item;
-      totalsWriteUnits += writeUnits({ ...K.rollupTotal(sk), ...rest, z: pack(String(j)), ver: (prev ?? 0) + 1 }); // as stored
+      totalsWriteUnits += writeUnits({ ...K.rollupTotal(sk), ...packTotalItem(item), ver: (prev ?? 0) + 1 }); // as stored
       return putTotal(sk, item, prev);
     };
     const runs: Run[] = [];
@@ -333,11 +332,12 @@ export async function benchRollupSizes() {
       const { j, rollup } = epicStoredForms(users, epic, 28, today);
       const v = Array.from({ length: shards }, () => 99_999);
       // as the stores write them: deflated (functions/src/store/packed.ts)
-      totalBytes += itemSize({ ...K.rollupTotal(K.epicPartial(0, e.id, 28).SK), def: `5|${e.shippedAt}|28|${rollup.signalKey}|9999`, v, pv: v, z: pack(j), ver: 99_999 });
-      const packed = packRollupItem({ ...K.epicRollup(e.id, 28), ...rollup, computedAt: new Date().toISOString(), mergeSeq: 9_999_999 });
+      totalBytes += itemSize({ ...K.rollupTotal(K.epicPartial(0, e.id, 28).SK), ...packTotalItem({ def: `5|${e.shippedAt}|28|${rollup.signalKey}|9999`, v, pv: v, j }), ver: 99_999 });
+      const item = { ...K.epicRollup(e.id, 28), ...rollup, computedAt: new Date().toISOString(), mergeSeq: 9_999_999 };
+      const packed = packRollupItem(item);
       rollupBytes += itemSize(packed);
       rollupWrites += writeUnits(packed);
-      plainBytes += itemSize({ ...K.epicRollup(e.id, 28), ...rollup, computedAt: new Date().toISOString(), mergeSeq: 9_999_999 }) + j.length;
+      plainBytes += itemSize(item) + j.length;
       totalJ += j.length;
     }
     out[n] = {

@@ -150,7 +150,11 @@ async function epicWindows(services: Services): Promise<EpicWindow[]> {
  */
 type FlatEpicPartial = { f: number[]; m: Record<string, number> } & { [k: string]: Summable };
 function flatRollup(users: Iterable<UserActivity>, ew: EpicWindow): FlatEpicPartial {
-  const { matched, ...fixed } = rollupEpic(users, ew.epic, ew.w);
+  return flatOf(rollupEpic(users, ew.epic, ew.w), ew);
+}
+
+/** An uncut rollup in the flat form partials and totals store. */
+function flatOf({ matched, ...fixed }: EpicRollup, ew: Pick<EpicWindow, 'blocks' | 'w'>): FlatEpicPartial {
   return { f: encodeDays(flattenLeaves({ ...fixed, matched: {} } as never), ew.blocks, ew.w), m: flattenCells(matched) };
 }
 
@@ -164,12 +168,9 @@ export function epicPartialBytes(users: Iterable<UserActivity>, epic: EpicWindow
  * users): the flat uncut sums (`j`, as in a partial or a total) and the rollup cut to `today`.
  */
 export function epicStoredForms(users: Iterable<UserActivity>, epic: EpicWindow['epic'], w: number, today?: string): { j: string; rollup: EpicRollup } {
-  const template = rollupEpic([], epic, w);
-  const blocks = dayBlocks(template as never, w);
-  const { matched, ...fixed } = rollupEpic(users, epic, w);
-  const flat = flattenLeaves({ ...fixed, matched: {} } as never);
-  const rollup = truncateRollup({ ...fixed, matched } as EpicRollup, today ? dayNumber(today) - dayNumber(epic.shippedAt) + 1 : w);
-  return { j: JSON.stringify({ f: encodeDays(flat, blocks, w), m: flattenCells(matched) }), rollup };
+  const full = rollupEpic(users, epic, w);
+  const rollup = truncateRollup(full, today ? dayNumber(today) - dayNumber(epic.shippedAt) + 1 : w);
+  return { j: JSON.stringify(flatOf(full, { blocks: dayBlocks(rollupEpic([], epic, w) as never, w), w })), rollup };
 }
 
 // ---------------------------------------------------------------------------------------

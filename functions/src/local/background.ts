@@ -28,13 +28,15 @@ export function withStoreLimit(services: Services, n: number): Services {
   const queue: (() => void)[] = [];
   const limited = Object.create(doc) as typeof doc;
   limited.send = (async (...args: Parameters<typeof doc.send>) => {
-    if (inFlight >= n) await new Promise<void>((r) => queue.push(r));
-    inFlight++;
+    // a finished request hands its slot to the next waiter, so none is taken in between
+    if (inFlight < n) inFlight++;
+    else await new Promise<void>((r) => queue.push(r));
     try {
       return await (doc as unknown as { send: (...a: unknown[]) => Promise<unknown> }).send(...args);
     } finally {
-      inFlight--;
-      queue.shift()?.();
+      const next = queue.shift();
+      if (next) next();
+      else inFlight--;
     }
   }) as typeof doc.send;
   const store: Store = { ...services.store, doc: limited };

@@ -1,5 +1,5 @@
 /**
- * Large rollup items stored compressed: a per-epic rollup or total is JSON of repeated keys and
+ * Large rollup items stored compressed (every packing of them is here): a per-epic rollup or total is JSON of repeated keys and
  * digits, about 3–4× smaller deflated (13.5 KB → 4.1 KB for a rollup at 10,000 users, 22.8 KB →
  * 6.1 KB for a total), and DynamoDB bills reads per 4 KB and writes per 1 KB of item. The merge
  * rewrites them every minute on AWS, so their bytes are most of the rollup's bill
@@ -31,4 +31,16 @@ export function unpackRollupItem<T>(item: Record<string, unknown>): T {
   if (!(item.z instanceof Uint8Array)) return item as T;
   const { z, ...plain } = item;
   return { ...plain, ...(JSON.parse(unpack(z as Uint8Array)) as Record<string, unknown>) } as T;
+}
+
+/** A per-epic total as stored: its sums `j` (JSON text) deflated into `z`. */
+export function packTotalItem(item: Record<string, unknown>): Record<string, unknown> {
+  const { j, ...rest } = item;
+  return typeof j === 'string' ? { ...rest, z: pack(j) } : item;
+}
+
+/** A total as the merge reads it (`j` as JSON text, `bytes` its stored size), whether stored packed or plain. */
+export function unpackTotalItem(item: Record<string, unknown>): Record<string, unknown> {
+  const { z, ...rest } = item;
+  return z instanceof Uint8Array ? { ...rest, j: unpack(z), bytes: z.byteLength } : { ...item, bytes: String(item.j).length };
 }

@@ -17,7 +17,7 @@ import type { CompactFacts } from '../../../shared/user-state';
 import type { Store } from './client';
 import { K, USER_FACT_SHARDS } from './keys';
 import { batchGet, batchWrite, queryAll, scanPrefix } from './ops';
-import { pack, unpack } from './packed';
+import { packTotalItem, unpackTotalItem } from './packed';
 
 type Item = Record<string, any>;
 
@@ -207,13 +207,13 @@ export class RollupStore {
 
   /** Every epic window's total (the merge); its sums `j` are stored deflated (`z`, ./packed.ts). */
   async totals(): Promise<Item[]> {
-    return (await queryAll(this.store, K.rollupPartition(), { prefix: K.rollupTotalPrefix })).map(unpackTotal);
+    return (await queryAll(this.store, K.rollupPartition(), { prefix: K.rollupTotalPrefix })).map(unpackTotalItem);
   }
 
   /** One total, eventually consistent (a fold: which changes the merge has applied; an older answer only deletes fewer). */
   async total(partialSk: string): Promise<Item | undefined> {
     const out = await this.store.doc.send(new GetCommand({ TableName: this.store.table, Key: K.rollupTotal(partialSk) }));
-    return out.Item && unpackTotal(out.Item);
+    return out.Item && unpackTotalItem(out.Item);
   }
 
   /** Replace a total still at version `prev` (undefined: absent); false when another merge moved it first. */
@@ -222,7 +222,7 @@ export class RollupStore {
       await this.store.doc.send(
         new PutCommand({
           TableName: this.store.table,
-          Item: { ...K.rollupTotal(partialSk), ...packTotal(item), ver: (prev ?? 0) + 1 },
+          Item: { ...K.rollupTotal(partialSk), ...packTotalItem(item), ver: (prev ?? 0) + 1 },
           ConditionExpression: prev === undefined ? 'attribute_not_exists(PK)' : 'ver = :v',
           ExpressionAttributeValues: prev === undefined ? undefined : { ':v': prev },
         }),
@@ -326,16 +326,4 @@ export class RollupStore {
   async surveysOfMonth(month: string): Promise<{ SK: string; d: string; scope: string; sc: 'csat' | 'nps'; s: number }[]> {
     return (await queryAll(this.store, K.surveyPartition(month), { consistent: false })) as never;
   }
-}
-
-/** A total as stored: its sums `j` deflated into `z`. */
-function packTotal(item: Item): Item {
-  const { j, ...rest } = item;
-  return typeof j === 'string' ? { ...rest, z: pack(j) } : item;
-}
-
-/** A total as the merge reads it (`j` as JSON text, `bytes` its stored size), whether stored packed or plain. */
-function unpackTotal(item: Item): Item {
-  const { z, ...rest } = item;
-  return z instanceof Uint8Array ? { ...rest, j: unpack(z), bytes: z.byteLength } : { ...item, bytes: String(item.j).length };
 }
